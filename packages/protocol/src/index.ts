@@ -1,0 +1,5 @@
+export * from './scopes.js';
+export * from './errors.js';
+export * from './wire.js';
+export * from './pkce.js';
+export * from './e2ee.js';
