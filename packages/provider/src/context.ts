@@ -1,0 +1,48 @@
+/** Everything a request handler needs, built once at start. */
+import { importSPKI } from 'jose';
+import type { CryptoKey, KeyObject } from 'jose';
+import type { Config } from './config.js';
+import type { KeyRing } from './keys/key-ring.js';
+import type { ClientRecord, Store } from './store/types.js';
+import type { PersonaDirectory } from './wallet/directory.js';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ProviderContext {
+  readonly config: Config;
+  readonly store: Store;
+  readonly keys: KeyRing;
+  readonly personas: PersonaDirectory;
+  /** Secret of the pairwise-sub HMAC, created once per store. */
+  readonly pairwiseSecret: string;
+  readonly clientKeys: ClientKeyCache;
+  readonly metrics: Metrics;
+}
+
+/** Counters for /metrics (Prometheus text format). */
+export interface Metrics {
+  loginsStarted: number;
+  loginsCompleted: number;
+  errors: Map<string, number>;
+  /** route → [count, total seconds, buckets] */
+  latency: Map<string, { count: number; sum: number; buckets: number[] }>;
+}
+
+/** Clients' public keys, imported once per key (the PEM is part of the cache key). */
+export class ClientKeyCache {
+  private readonly cache = new Map<string, { pem: string; key: Promise<CryptoKey | KeyObject> }>();
+
+  get(client: ClientRecord): Promise<CryptoKey | KeyObject> {
+    const hit = this.cache.get(client.id);
+    if (hit && hit.pem === client.publicKey) return hit.key;
+    if (this.cache.size > 10_000) this.cache.clear();
+    const key = importSPKI(client.publicKey, 'RSA-OAEP-256') as Promise<CryptoKey | KeyObject>;
+    this.cache.set(client.id, { pem: client.publicKey, key });
+    key.catch(() => this.cache.delete(client.id));
+    return key;
+  }
+}

@@ -1,0 +1,71 @@
+/** Builds a running provider from a config: store, keys, personas, HTTP app. */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { ClientKeyCache } from './context.js';
+import type { ProviderContext } from './context.js';
+import { buildApp } from './http.js';
+import { KeyRing } from './keys/key-ring.js';
+import { createMetrics } from './metrics.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/types.js';
+import { randomToken } from './util/secrets.js';
+import { PersonaDirectory } from './wallet/directory.js';
+import { parsePersonasJson } from './wallet/personas/index.js';
+
+export interface Provider {
+  readonly ctx: ProviderContext;
+  readonly app: FastifyInstance;
+  /** Starts listening; resolves to the bound address (useful with port 0). */
+  listen(): Promise<{ port: number; url: string }>;
+  /** Stops accepting connections, finishes requests in flight, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Shared setup for the server and the CLI's other commands. */
+export async function openContext(config: Config, store?: Store): Promise<ProviderContext> {
+  const s = store ?? (await openStore(config));
+  try {
+    const keys = new KeyRing(s);
+    await keys.init();
+    const personas = new PersonaDirectory(s);
+    if (config.personas) {
+      const text = await readFile(config.personas, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new Error(`--personas ${config.personas}: cannot read the file (${err.code ?? err.message})`);
+      });
+      await personas.add(parsePersonasJson(text, config.personas));
+    }
+    if (config.autoApprove && !(await personas.get(config.autoApprove))) {
+      throw new Error(`--auto-approve: no persona has the id "${config.autoApprove}" (see \`sgid-provider personas list\`)`);
+    }
+    const pairwiseSecret = await s.initSetting('pairwise-secret', randomToken(32));
+    return { config, store: s, keys, personas, pairwiseSecret, clientKeys: new ClientKeyCache(), metrics: createMetrics() };
+  } catch (err) {
+    if (!store) await s.close();
+    throw err;
+  }
+}
+
+export async function createProvider(config: Config, store?: Store): Promise<Provider> {
+  const ctx = await openContext(config, store);
+  const app = await buildApp(ctx);
+  const sweeper = setInterval(() => void ctx.store.sweep().catch(() => undefined), 60_000);
+  sweeper.unref();
+  let closed = false;
+  return {
+    ctx,
+    app,
+    async listen() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      const port = (app.server.address() as { port: number }).port;
+      return { port, url: address };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(sweeper);
+      await app.close();
+      if (!store) await ctx.store.close();
+    },
+  };
+}

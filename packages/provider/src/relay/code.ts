@@ -1,0 +1,30 @@
+/** Authorization codes: minted at the moment the browser is sent back, single use, short-lived. */
+import type { ProviderContext } from '../context.js';
+import { randomToken, storageKey } from '../util/secrets.js';
+import type { CodeRecord, Grant } from './records.js';
+import { redirectTo } from './redirect.js';
+
+export interface CodeRequest {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  nonce?: string;
+  state?: string;
+  scopes: string[];
+}
+
+/** Stores a new code for the grant and returns the URL the browser is sent to. */
+export async function issueCode(ctx: ProviderContext, req: CodeRequest, grant: Grant): Promise<string> {
+  const code = randomToken(32);
+  const record: CodeRecord = {
+    clientId: req.clientId,
+    redirectUri: req.redirectUri,
+    codeChallenge: req.codeChallenge,
+    scopes: req.scopes,
+    grant,
+    ...(req.nonce !== undefined ? { nonce: req.nonce } : {}),
+  };
+  await ctx.store.put('code', storageKey(code), record, ctx.config.codeTtl * 1000);
+  ctx.metrics.loginsCompleted++;
+  return redirectTo(req.redirectUri, { code, state: req.state });
+}

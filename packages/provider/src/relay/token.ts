@@ -1,0 +1,78 @@
+/**
+ * POST /v2/oauth/token — authorization_code grant with client_secret_post and PKCE.
+ * The code is looked up, checked, then consumed atomically: of two concurrent redemptions
+ * one wins; the other is a replay, which also revokes the token the winner got (RFC 6749
+ * §4.1.2). Winner and loser each write a marker and then read the other's, so at least one
+ * of them sees the replay whatever the interleaving.
+ */
+import { invalidGrant, invalidRequest, unsupportedGrantType } from 'sgid-protocol';
+import type { TokenResponse } from 'sgid-protocol';
+import type { ProviderContext } from '../context.js';
+import { randomToken, storageKey } from '../util/secrets.js';
+import { checkCodeVerifier, optionalParam, requiredParam } from './checks.js';
+import type { Params } from './checks.js';
+import { authenticateClient } from './client-auth.js';
+import { issueIdToken } from './id-token.js';
+import type { CodeRecord, TokenRecord, UsedCodeRecord } from './records.js';
+
+async function refuseReplay(ctx: ProviderContext, codeKey: string): Promise<never> {
+  const ttl = ctx.config.tokenTtl * 1000;
+  await ctx.store.put('used-code', `${codeKey}:replayed`, true, ttl);
+  const used = await ctx.store.get<UsedCodeRecord>('used-code', codeKey);
+  if (used) await ctx.store.delete('token', used.tokenKey);
+  throw invalidGrant('this code has already been used; codes are single use, so the access token issued from it has been revoked');
+}
+
+export async function exchangeCode(
+  ctx: ProviderContext,
+  params: Params,
+  authorization: string | undefined,
+): Promise<TokenResponse> {
+  const grantType = requiredParam(params, 'grant_type', false);
+  if (grantType !== 'authorization_code') {
+    throw unsupportedGrantType(`grant_type "${grantType}" is not supported: sgID supports only "authorization_code"`);
+  }
+  const client = await authenticateClient(ctx, params, authorization);
+  const code = requiredParam(params, 'code', false);
+  const redirectUri = requiredParam(params, 'redirect_uri', false);
+  const codeVerifier = optionalParam(params, 'code_verifier', false);
+  if (!codeVerifier) {
+    throw invalidRequest('code_verifier is missing: sgID requires PKCE; send the verifier whose S256 challenge went to authorize', false);
+  }
+
+  const codeKey = storageKey(code);
+  const record = await ctx.store.get<CodeRecord>('code', codeKey);
+  if (!record) {
+    if (await ctx.store.get('used-code', codeKey)) return refuseReplay(ctx, codeKey);
+    throw invalidGrant(`code is unknown or expired (codes are valid for ${ctx.config.codeTtl} seconds and single use)`);
+  }
+  if (record.clientId !== client.id) throw invalidGrant('code was issued to another client');
+  if (record.redirectUri !== redirectUri) {
+    throw invalidGrant(`redirect_uri "${redirectUri}" differs from the one sent to authorize ("${record.redirectUri}")`);
+  }
+  await checkCodeVerifier(codeVerifier, record.codeChallenge);
+  if (!(await ctx.store.consume<CodeRecord>('code', codeKey))) return refuseReplay(ctx, codeKey);
+
+  const accessToken = randomToken(32);
+  const tokenKey = storageKey(accessToken);
+  const ttl = ctx.config.tokenTtl * 1000;
+  const tokenRecord: TokenRecord = { clientId: client.id, scopes: record.scopes, grant: record.grant, expiresAt: Date.now() + ttl };
+  await ctx.store.put('used-code', codeKey, { tokenKey } satisfies UsedCodeRecord, ttl);
+  await ctx.store.put('token', tokenKey, tokenRecord, ttl);
+  if (await ctx.store.get('used-code', `${codeKey}:replayed`)) {
+    await ctx.store.delete('token', tokenKey);
+    throw invalidGrant('this code was presented twice at once; codes are single use, so no token is issued');
+  }
+  const idToken = await issueIdToken(ctx, {
+    sub: record.grant.sub,
+    clientId: client.id,
+    ...(record.nonce !== undefined ? { nonce: record.nonce } : {}),
+  });
+  return {
+    access_token: accessToken,
+    id_token: idToken,
+    token_type: 'Bearer',
+    expires_in: ctx.config.tokenTtl,
+    scope: record.scopes.join(' '),
+  };
+}

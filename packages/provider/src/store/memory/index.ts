@@ -1,0 +1,102 @@
+/**
+ * In-process store: for unit tests and throwaway runs (`--data :memory:` uses SQLite's
+ * in-memory mode instead, which keeps one code path). Single process only.
+ */
+import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, Store } from '../types.js';
+
+interface Entry {
+  json: string;
+  expiresAt: number;
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export function createMemoryStore(): Store {
+  const clients = new Map<string, ClientRecord>();
+  const keys = new Map<string, SigningKeyRecord>();
+  const personas = new Map<string, PersonaRecord>();
+  const settings = new Map<string, string>();
+  const ephemeral = new Map<string, Entry>();
+  const k = (kind: EphemeralKind, key: string) => `${kind}\u0000${key}`;
+
+  const live = (id: string): Entry | undefined => {
+    const e = ephemeral.get(id);
+    if (e && e.expiresAt <= Date.now()) {
+      ephemeral.delete(id);
+      return undefined;
+    }
+    return e;
+  };
+
+  return {
+    description: 'memory',
+    async getClient(id) {
+      const c = clients.get(id);
+      return c && clone(c);
+    },
+    async listClients() {
+      return [...clients.values()].map(clone);
+    },
+    async putClient(c) {
+      clients.set(c.id, clone(c));
+    },
+    async deleteClient(id) {
+      return clients.delete(id);
+    },
+    async listKeys() {
+      return [...keys.values()].map(clone);
+    },
+    async putKey(key) {
+      keys.set(key.kid, clone(key));
+    },
+    async deleteKey(kid) {
+      return keys.delete(kid);
+    },
+    async listPersonas() {
+      return [...personas.values()].map(clone);
+    },
+    async putPersona(p) {
+      personas.set(p.id, clone(p));
+    },
+    async deletePersona(id) {
+      return personas.delete(id);
+    },
+    async getSetting(name) {
+      return settings.get(name);
+    },
+    async initSetting(name, value) {
+      if (!settings.has(name)) settings.set(name, value);
+      return settings.get(name)!;
+    },
+    async put(kind, key, value, ttlMs) {
+      ephemeral.set(k(kind, key), { json: JSON.stringify(value), expiresAt: Date.now() + ttlMs });
+    },
+    async get<T>(kind: EphemeralKind, key: string) {
+      const e = live(k(kind, key));
+      return e ? (JSON.parse(e.json) as T) : undefined;
+    },
+    async consume<T>(kind: EphemeralKind, key: string) {
+      const id = k(kind, key);
+      const e = live(id);
+      if (!e) return undefined;
+      ephemeral.delete(id);
+      return JSON.parse(e.json) as T;
+    },
+    async delete(kind, key) {
+      ephemeral.delete(k(kind, key));
+    },
+    async increment(kind, key, ttlMs) {
+      const id = k(kind, key);
+      const e = live(id);
+      const n = e ? (JSON.parse(e.json) as number) + 1 : 1;
+      ephemeral.set(id, { json: String(n), expiresAt: e ? e.expiresAt : Date.now() + ttlMs });
+      return n;
+    },
+    async ping() {},
+    async sweep() {
+      const now = Date.now();
+      for (const [id, e] of ephemeral) if (e.expiresAt <= now) ephemeral.delete(id);
+    },
+    async close() {},
+  };
+}

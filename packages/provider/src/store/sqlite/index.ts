@@ -1,0 +1,122 @@
+/**
+ * The embedded default: one SQLite file (better-sqlite3, WAL). Every record, durable or
+ * short-lived, is in the file, so in-flight logins and codes survive a restart. Operations
+ * are synchronous (~20 µs) and wrapped in promises to fit the Store interface.
+ * consume() is a single `DELETE … RETURNING`, atomic within SQLite, and SQLite serialises
+ * writers across processes sharing the file.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, Store } from '../types.js';
+import { migrate } from './migrations.js';
+
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const q = {
+    getClient: db.prepare<[string], { json: string }>('SELECT json FROM clients WHERE id = ?'),
+    listClients: db.prepare<[], { json: string }>('SELECT json FROM clients ORDER BY created_at, id'),
+    putClient: db.prepare('INSERT OR REPLACE INTO clients (id, json, created_at) VALUES (?, ?, ?)'),
+    deleteClient: db.prepare('DELETE FROM clients WHERE id = ?'),
+    listKeys: db.prepare<[], { json: string }>('SELECT json FROM signing_keys ORDER BY created_at, kid'),
+    putKey: db.prepare('INSERT OR REPLACE INTO signing_keys (kid, json, created_at) VALUES (?, ?, ?)'),
+    deleteKey: db.prepare('DELETE FROM signing_keys WHERE kid = ?'),
+    listPersonas: db.prepare<[], { json: string }>('SELECT json FROM personas ORDER BY created_at, id'),
+    putPersona: db.prepare('INSERT OR REPLACE INTO personas (id, json, created_at) VALUES (?, ?, ?)'),
+    deletePersona: db.prepare('DELETE FROM personas WHERE id = ?'),
+    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
+    initSetting: db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)'),
+    put: db.prepare('INSERT OR REPLACE INTO ephemeral (kind, key, json, expires_at) VALUES (?, ?, ?, ?)'),
+    get: db.prepare<[string, string, number], { json: string }>(
+      'SELECT json FROM ephemeral WHERE kind = ? AND key = ? AND expires_at > ?',
+    ),
+    consume: db.prepare<[string, string, number], { json: string }>(
+      'DELETE FROM ephemeral WHERE kind = ? AND key = ? AND expires_at > ? RETURNING json',
+    ),
+    delete: db.prepare('DELETE FROM ephemeral WHERE kind = ? AND key = ?'),
+    increment: db.prepare<[string, string, number, number], { json: string }>(
+      `INSERT INTO ephemeral (kind, key, json, expires_at) VALUES (?, ?, '1', ?)
+       ON CONFLICT (kind, key) DO UPDATE SET
+         json = CASE WHEN expires_at > ?4 THEN CAST(CAST(json AS INTEGER) + 1 AS TEXT) ELSE '1' END,
+         expires_at = CASE WHEN expires_at > ?4 THEN expires_at ELSE excluded.expires_at END
+       RETURNING json`,
+    ),
+    sweep: db.prepare('DELETE FROM ephemeral WHERE expires_at <= ?'),
+  };
+  const rows = <T>(list: { json: string }[]) => list.map((r) => JSON.parse(r.json) as T);
+
+  return {
+    description: `sqlite:${path}`,
+    async getClient(id) {
+      const r = q.getClient.get(id);
+      return r ? (JSON.parse(r.json) as ClientRecord) : undefined;
+    },
+    async listClients() {
+      return rows<ClientRecord>(q.listClients.all());
+    },
+    async putClient(c) {
+      q.putClient.run(c.id, JSON.stringify(c), c.createdAt);
+    },
+    async deleteClient(id) {
+      return q.deleteClient.run(id).changes > 0;
+    },
+    async listKeys() {
+      return rows<SigningKeyRecord>(q.listKeys.all());
+    },
+    async putKey(k) {
+      q.putKey.run(k.kid, JSON.stringify(k), k.createdAt);
+    },
+    async deleteKey(kid) {
+      return q.deleteKey.run(kid).changes > 0;
+    },
+    async listPersonas() {
+      return rows<PersonaRecord>(q.listPersonas.all());
+    },
+    async putPersona(p) {
+      q.putPersona.run(p.id, JSON.stringify(p), p.createdAt);
+    },
+    async deletePersona(id) {
+      return q.deletePersona.run(id).changes > 0;
+    },
+    async getSetting(name) {
+      return q.getSetting.get(name)?.value;
+    },
+    async initSetting(name, value) {
+      q.initSetting.run(name, value);
+      return q.getSetting.get(name)!.value;
+    },
+    async put(kind: EphemeralKind, key: string, value: unknown, ttlMs: number) {
+      q.put.run(kind, key, JSON.stringify(value), Date.now() + ttlMs);
+    },
+    async get<T>(kind: EphemeralKind, key: string) {
+      const r = q.get.get(kind, key, Date.now());
+      return r ? (JSON.parse(r.json) as T) : undefined;
+    },
+    async consume<T>(kind: EphemeralKind, key: string) {
+      const r = q.consume.get(kind, key, Date.now());
+      return r ? (JSON.parse(r.json) as T) : undefined;
+    },
+    async delete(kind, key) {
+      q.delete.run(kind, key);
+    },
+    async increment(kind, key, ttlMs) {
+      const now = Date.now();
+      return Number(q.increment.get(kind, key, now + ttlMs, now)!.json);
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async sweep() {
+      q.sweep.run(Date.now());
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The personas a wallet user can sign in as: the built-in ones (recomputed each day, so
+ * "turns 18 today" stays true) and extra ones kept in the store.
+ */
+import type { Store } from '../store/types.js';
+import { builtInPersonas, validatePersona } from './personas/index.js';
+import type { Persona } from './personas/index.js';
+
+export class PersonaDirectory {
+  private builtIn: { day: string; list: Persona[] } | undefined;
+  private extra: { at: number; list: Persona[] } | undefined;
+
+  constructor(private readonly store: Store) {}
+
+  private builtInFor(today: Date): Persona[] {
+    const day = today.toISOString().slice(0, 10);
+    if (this.builtIn?.day !== day) this.builtIn = { day, list: builtInPersonas(today) };
+    return this.builtIn.list;
+  }
+
+  private async extras(): Promise<Persona[]> {
+    // Reloaded every few seconds so personas added by another process show up.
+    if (this.extra && Date.now() - this.extra.at < 5_000) return this.extra.list;
+    const list: Persona[] = [];
+    for (const rec of await this.store.listPersonas()) {
+      try {
+        list.push(validatePersona(rec.data, `stored persona ${rec.id}`));
+      } catch {
+        // A stored persona that no longer validates is skipped rather than breaking logins.
+      }
+    }
+    this.extra = { at: Date.now(), list };
+    return list;
+  }
+
+  /** Every persona; a stored persona with the id of a built-in one replaces it. */
+  async list(today = new Date()): Promise<Persona[]> {
+    const extras = await this.extras();
+    const ids = new Set(extras.map((p) => p.id));
+    return [...this.builtInFor(today).filter((p) => !ids.has(p.id)), ...extras];
+  }
+
+  async get(id: string, today = new Date()): Promise<Persona | undefined> {
+    return (await this.list(today)).find((p) => p.id === id);
+  }
+
+  /** Adds or replaces extra personas in the store. */
+  async add(personas: readonly Persona[]): Promise<void> {
+    for (const p of personas) await this.store.putPersona({ id: p.id, data: p, createdAt: Date.now() });
+    this.extra = undefined;
+  }
+}

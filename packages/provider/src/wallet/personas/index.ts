@@ -1,0 +1,10 @@
+export type { Persona } from './types.js';
+export type { NricPrefix } from './nric.js';
+export { nricCheckLetter, makeNric, isValidNricOrFin, explainNricOrFin, isNricPrefix } from './nric.js';
+export type { CalendarDate } from './dates.js';
+export { ageOn, isAgeAtLeast, parseCalendarDate, formatCalendarDate, singaporeDate, isLeapYear } from './dates.js';
+export { builtInPersonas } from './builtin.js';
+export { releaseValues, releaseValue, describeValue, describeDate, maskNric, NOT_ON_RECORD } from './derive.js';
+export { RECORD_FIELDS, VACCINATION_FIELDS } from './records.js';
+export type { RecordScope } from './records.js';
+export { validatePersona, parsePersonasJson, PersonaValidationError } from './validate.js';

@@ -1,0 +1,77 @@
+/** The wallet's pages: /wallet/:login → persona → consent → approve or decline. */
+import type { FastifyInstance } from 'fastify';
+import type { ProviderContext } from '../context.js';
+import type { LoginRecord } from '../relay/records.js';
+import { consentPage, personaPickerPage, walletDonePage, walletMessagePage } from '../views/wallet-pages.js';
+import { grantFor } from './grant.js';
+import { releaseValues } from './personas/index.js';
+
+const EXPIRED = walletMessagePage(
+  'This login has expired',
+  'The QR code you scanned is no longer valid. Go back to the app in your browser and start again to get a new QR code.',
+);
+const ANSWERED = walletMessagePage('Already answered', 'This login has already been approved or declined. Return to your browser.');
+
+type Req = { Params: { login: string }; Querystring: Record<string, string | string[] | undefined>; Body: Record<string, string | string[] | undefined> };
+
+const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? undefined : v);
+
+export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
+  const load = async (id: string) => {
+    const login = id.length <= 64 ? await ctx.store.get<LoginRecord>('login', id) : undefined;
+    const client = login && (await ctx.store.getClient(login.clientId));
+    return login && client ? { login, client } : undefined;
+  };
+
+  app.get<Req>('/wallet/:login', async (req, reply) => {
+    const found = await load(req.params.login);
+    reply.type('text/html; charset=utf-8');
+    if (!found) return reply.code(410).send(EXPIRED);
+    if (found.login.status !== 'pending') return reply.code(409).send(ANSWERED);
+    return personaPickerPage(found.login.id, found.client, await ctx.personas.list());
+  });
+
+  app.get<Req>('/wallet/:login/consent', async (req, reply) => {
+    const found = await load(req.params.login);
+    reply.type('text/html; charset=utf-8');
+    if (!found) return reply.code(410).send(EXPIRED);
+    if (found.login.status !== 'pending') return reply.code(409).send(ANSWERED);
+    const id = one(req.query['persona']);
+    const persona = id ? await ctx.personas.get(id) : undefined;
+    if (!persona) {
+      return reply.code(400).send(walletMessagePage('Choose a test person', 'No such test person. Go back and pick one from the list.'));
+    }
+    const values = releaseValues(persona, found.login.scopes, new Date());
+    return consentPage(found.login.id, found.client, persona, found.login.scopes, values);
+  });
+
+  app.post<Req>('/wallet/:login/decision', async (req, reply) => {
+    reply.type('text/html; charset=utf-8');
+    const body = req.body ?? {};
+    const decision = one(body['decision']);
+    const personaId = one(body['persona']);
+    if (decision !== 'approve' && decision !== 'decline') {
+      return reply.code(400).send(walletMessagePage('Approve or decline', 'Press Approve or Decline on the consent screen.'));
+    }
+    const persona = personaId ? await ctx.personas.get(personaId) : undefined;
+    if (decision === 'approve' && !persona) {
+      return reply.code(400).send(walletMessagePage('Choose a test person', 'No such test person. Go back and pick one from the list.'));
+    }
+    // Taking the login out of the store makes the answer atomic: a second tap finds nothing.
+    const login = req.params.login.length <= 64 ? await ctx.store.consume<LoginRecord>('login', req.params.login) : undefined;
+    if (!login) return reply.code(410).send(EXPIRED);
+    const remaining = login.expiresAt - Date.now();
+    if (login.status !== 'pending') {
+      if (remaining > 0) await ctx.store.put('login', login.id, login, remaining);
+      return reply.code(409).send(ANSWERED);
+    }
+    const client = await ctx.store.getClient(login.clientId);
+    if (remaining <= 0 || !client) return reply.code(410).send(EXPIRED);
+    const answered: LoginRecord =
+      decision === 'approve' && persona
+        ? { ...login, status: 'approved', grant: await grantFor(ctx, client, persona, login.scopes) }
+        : { ...login, status: 'declined' };
+    await ctx.store.put('login', login.id, answered, remaining);
+    return walletDonePage(client, decision === 'approve');
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Starts a real provider over HTTP on a free loopback port, with a real SQLite store
+ * (in memory unless `data` is given), for tests of the provider and of relying parties.
+ */
+import { createServer } from 'node:net';
+import type { ClientCredentials } from 'sgid-protocol';
+import { loadConfig } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
+import { createClient } from '../../src/portal/clients.js';
+import { createProvider } from '../../src/provider.js';
+import type { Provider } from '../../src/provider.js';
+import type { Store } from '../../src/store/types.js';
+import { builtInPersonas } from '../../src/wallet/personas/index.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestProvider {
+  /** Origin, e.g. http://127.0.0.1:PORT — what SDKs take as `hostname`. */
+  url: string;
+  issuer: string;
+  provider: Provider;
+  store: Store;
+  config: Config;
+  /** The first built-in persona (full data, adult citizen). */
+  defaultPersonaId: string;
+  createClient(opts: {
+    scopes: string[] | string;
+    redirectUris: string[];
+    name?: string;
+    description?: string;
+    publicKey?: string;
+  }): Promise<ClientCredentials>;
+  close(): Promise<void>;
+}
+
+export async function startProvider(opts: Partial<Config> & { store?: Store } = {}): Promise<TestProvider> {
+  const { store, ...overrides } = opts;
+  const port = overrides.port ?? (await freePort());
+  const config = loadConfig({}, {}, { data: ':memory:', logLevel: 'silent', host: '127.0.0.1', publicUrl: `http://127.0.0.1:${port}`, ...overrides, port });
+  const provider = await createProvider(config, store);
+  await provider.listen();
+  return {
+    url: config.publicUrl,
+    issuer: config.issuer,
+    provider,
+    store: provider.ctx.store,
+    config,
+    defaultPersonaId: builtInPersonas(new Date())[0]!.id,
+    createClient: (c) =>
+      createClient(provider.ctx.store, {
+        name: c.name ?? 'Test client',
+        description: c.description ?? 'A client registered by a test',
+        scopes: c.scopes,
+        redirectUris: c.redirectUris,
+        ...(c.publicKey !== undefined ? { publicKey: c.publicKey } : {}),
+      }),
+    close: () => provider.close(),
+  };
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `npm test`: every *.test.ts under packages/*/test and examples/*/test, with Node's test runner.
+// `npm test -- FILTER…` runs only the files whose path contains one of the filters.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function findTests(dir) {
+  let out = [];
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out = out.concat(findTests(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const roots = ['packages', 'examples'].flatMap((top) => {
+  try {
+    return readdirSync(top).map((p) => join(top, p, 'test'));
+  } catch {
+    return [];
+  }
+});
+const filters = process.argv.slice(2);
+const files = roots
+  .flatMap(findTests)
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const child = spawn(
+  process.execPath,
+  ['--conditions=sgid-source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
