@@ -14,6 +14,8 @@ const ANSWERED = walletMessagePage('Already answered', 'This login has already b
 
 type Req = { Params: { login: string }; Querystring: Record<string, string | string[] | undefined>; Body: Record<string, string | string[] | undefined> };
 
+const PAGE = { config: { errorFormat: 'page' as const } };
+
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? undefined : v);
 
 export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -23,7 +25,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     return login && client ? { login, client } : undefined;
   };
 
-  app.get<Req>('/wallet/:login', async (req, reply) => {
+  app.get<Req>('/wallet/:login', PAGE, async (req, reply) => {
     const found = await load(req.params.login);
     reply.type('text/html; charset=utf-8');
     if (!found) return reply.code(410).send(EXPIRED);
@@ -31,7 +33,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     return personaPickerPage(found.login.id, found.client, await ctx.personas.list());
   });
 
-  app.get<Req>('/wallet/:login/consent', async (req, reply) => {
+  app.get<Req>('/wallet/:login/consent', PAGE, async (req, reply) => {
     const found = await load(req.params.login);
     reply.type('text/html; charset=utf-8');
     if (!found) return reply.code(410).send(EXPIRED);
@@ -45,7 +47,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     return consentPage(found.login.id, found.client, persona, found.login.scopes, values);
   });
 
-  app.post<Req>('/wallet/:login/decision', async (req, reply) => {
+  app.post<Req>('/wallet/:login/decision', PAGE, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     const body = req.body ?? {};
     const decision = one(body['decision']);

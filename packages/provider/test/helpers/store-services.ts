@@ -58,6 +58,17 @@ export async function redisUnreachable(url = TEST_REDIS_URL): Promise<string | u
   }
 }
 
+const announced = new Set<string>();
+
+/** Skips the test, saying why in the report, and once per reason on the console. */
+function skipVisibly(t: TestContext, reason: string): void {
+  if (!announced.has(reason)) {
+    announced.add(reason);
+    console.log(`# SKIPPED (these tests did not run): ${reason}`);
+  }
+  t.skip(`did not run: ${reason}`);
+}
+
 /**
  * Skips the test with a visible reason when `reason` is set, or fails it when CI is set.
  * Returns true when the test may go on.
@@ -65,16 +76,14 @@ export async function redisUnreachable(url = TEST_REDIS_URL): Promise<string | u
 export function requireService(t: TestContext, reason: string | undefined): boolean {
   if (reason === undefined) return true;
   if (process.env.CI) assert.fail(`${reason} (CI is set, so the services must be there)`);
-  console.log(`# SKIPPED (did not run): ${reason}`);
-  t.skip(reason);
+  skipVisibly(t, reason);
   return false;
 }
 
 /** Skips (never fails, even on CI) a test that needs a local tool, such as a server binary. */
 export function requireTool(t: TestContext, reason: string | undefined): boolean {
   if (reason === undefined) return true;
-  console.log(`# SKIPPED (did not run): ${reason}`);
-  t.skip(reason);
+  skipVisibly(t, reason);
   return false;
 }
 
@@ -234,6 +243,7 @@ export class RedisServer {
       { stdio: 'ignore' },
     );
     this.#child = child;
+    killOnExit(child);
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
       return (await redisUnreachable(this.url)) === undefined;
@@ -340,6 +350,7 @@ export class PostgresServer {
       { stdio: 'ignore', ...ids },
     );
     this.#child = child;
+    killOnExit(child);
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}`);
       return (await postgresUnreachable(this.url)) === undefined;
@@ -361,6 +372,15 @@ export class PostgresServer {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A throwaway server must not outlive the test process, even when a test fails half-way. */
+function killOnExit(child: ChildProcess): void {
+  const kill = (): void => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  child.once('exit', () => process.removeListener('exit', kill));
 }
 
 function redact(url: string): string {

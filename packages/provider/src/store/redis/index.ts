@@ -66,13 +66,13 @@ export async function openRedisEphemeral(redisUrl: string, opts: RedisEphemeralO
   const where = redactRedisUrl(redisUrl);
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
-    enableOfflineQueue: true,
+    enableOfflineQueue: false,
     // A command in flight when the connection drops fails at once instead of being re-sent
     // later: a re-sent GETDEL could consume a code that nobody receives.
-    maxRetriesPerRequest: null, commandTimeout: undefined,
+    maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     connectTimeout: connectTimeoutMs,
-
+    commandTimeout: opts.commandTimeoutMs ?? 3000,
     // Keep reconnecting for ever, at most every 2 s.
     retryStrategy: (times: number) => Math.min(100 * times, 2000),
   });
@@ -86,7 +86,10 @@ export async function openRedisEphemeral(redisUrl: string, opts: RedisEphemeralO
     await Promise.race([
       redis.connect(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('Command timed out while connecting')), connectTimeoutMs);
+        timer = setTimeout(
+          () => reject(new StoreUnavailableError(`Redis unavailable (${where}): not ready within ${connectTimeoutMs} ms`)),
+          connectTimeoutMs,
+        );
       }),
     ]);
   } catch (err) {

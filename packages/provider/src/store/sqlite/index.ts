@@ -40,11 +40,12 @@ export function openSqliteStore(path: string): Store {
       'DELETE FROM ephemeral WHERE kind = ? AND key = ? AND expires_at > ? RETURNING json',
     ),
     delete: db.prepare('DELETE FROM ephemeral WHERE kind = ? AND key = ?'),
-    increment: db.prepare<[string, string, number, number], { json: string }>(
-      `INSERT INTO ephemeral (kind, key, json, expires_at) VALUES (?, ?, '1', ?)
+    // Named parameters: better-sqlite3 does not allow mixing `?` with numbered ones.
+    increment: db.prepare<[{ kind: string; key: string; exp: number; now: number }], { json: string }>(
+      `INSERT INTO ephemeral (kind, key, json, expires_at) VALUES (@kind, @key, '1', @exp)
        ON CONFLICT (kind, key) DO UPDATE SET
-         json = CASE WHEN expires_at > ?4 THEN CAST(CAST(json AS INTEGER) + 1 AS TEXT) ELSE '1' END,
-         expires_at = CASE WHEN expires_at > ?4 THEN expires_at ELSE excluded.expires_at END
+         json = CASE WHEN expires_at > @now THEN CAST(CAST(json AS INTEGER) + 1 AS TEXT) ELSE '1' END,
+         expires_at = CASE WHEN expires_at > @now THEN expires_at ELSE excluded.expires_at END
        RETURNING json`,
     ),
     sweep: db.prepare('DELETE FROM ephemeral WHERE expires_at <= ?'),
@@ -107,7 +108,7 @@ export function openSqliteStore(path: string): Store {
     },
     async increment(kind, key, ttlMs) {
       const now = Date.now();
-      return Number(q.increment.get(kind, key, now + ttlMs, now)!.json);
+      return Number(q.increment.get({ kind, key, exp: now + ttlMs, now })!.json);
     },
     async ping() {
       db.prepare('SELECT 1').get();
