@@ -1,0 +1,101 @@
+/**
+ * The provider's signing keys, fetched from its JWKS and cached. A token signed with a key we do
+ * not know (key rotation) makes us refetch, at most once a minute (openid-client's rule), so a
+ * flood of forged `kid`s cannot turn into a flood of requests.
+ */
+import { importJWK } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+import { SgidIdTokenError } from './errors.js';
+import { requestJson, type HttpOptions } from './http.js';
+
+/** Minimum milliseconds between two JWKS fetches triggered by an unknown `kid`. */
+export const JWKS_REFETCH_INTERVAL_MS = 60_000;
+
+export class JwksCache {
+  readonly #uri: string;
+  readonly #http: HttpOptions;
+  #keys: JWK[] | undefined;
+  #fetchedAt = -Infinity;
+  #inFlight: Promise<JWK[]> | undefined;
+  readonly #imported = new WeakMap<JWK, Promise<CryptoKey>>();
+  /** Clock, replaceable in tests. */
+  now: () => number = () => Date.now();
+
+  constructor(uri: string, http: HttpOptions) {
+    this.#uri = uri;
+    this.#http = http;
+  }
+
+  /** How many times the JWKS has been fetched (for tests and diagnostics). */
+  fetchCount = 0;
+
+  async #fetch(): Promise<JWK[]> {
+    if (!this.#inFlight) {
+      this.#inFlight = (async () => {
+        try {
+          const body = (await requestJson(this.#http, 'jwks', this.#uri, {
+            headers: { accept: 'application/json, application/jwk-set+json' },
+          })) as { keys?: unknown };
+          if (!Array.isArray(body.keys) || body.keys.some((k) => !k || typeof k !== 'object')) {
+            throw new SgidIdTokenError('ERR_JWKS_INVALID', `the provider's JWKS (${this.#uri}) has no "keys" array`, 'Check that hostname is the sgID provider origin.');
+          }
+          this.fetchCount++;
+          this.#fetchedAt = this.now();
+          this.#keys = body.keys as JWK[];
+          return this.#keys;
+        } finally {
+          this.#inFlight = undefined;
+        }
+      })();
+    }
+    return this.#inFlight;
+  }
+
+  #match(keys: JWK[], kid: string | undefined): JWK[] {
+    return keys.filter(
+      (k) =>
+        k.kty === 'RSA' &&
+        (k.use === undefined || k.use === 'sig') &&
+        (k.alg === undefined || k.alg === 'RS256') &&
+        (kid === undefined || k.kid === kid),
+    );
+  }
+
+  /**
+   * The RS256 verification key for a token header's `kid` (any single RSA signing key when the
+   * header has no `kid`).
+   */
+  async getKey(kid: string | undefined): Promise<CryptoKey> {
+    let keys = this.#keys ?? (await this.#fetch());
+    let matches = this.#match(keys, kid);
+    if (matches.length === 0 && this.now() - this.#fetchedAt >= JWKS_REFETCH_INTERVAL_MS) {
+      keys = await this.#fetch();
+      matches = this.#match(keys, kid);
+    }
+    if (matches.length === 0) {
+      throw new SgidIdTokenError(
+        'ERR_JWKS_NO_MATCHING_KEY',
+        `no valid key found in issuer's jwks_uri for key parameters ${JSON.stringify({ kid, kty: 'RSA', alg: 'RS256' })}`,
+        'The ID token was signed with a key the provider does not publish: check hostname (a token from another provider?) or wait a minute after a key rotation.',
+      );
+    }
+    if (matches.length > 1 && kid === undefined) {
+      throw new SgidIdTokenError(
+        'ERR_JWKS_NO_MATCHING_KEY',
+        `multiple matching keys found in issuer's jwks_uri for key parameters ${JSON.stringify({ kty: 'RSA', alg: 'RS256' })}, kid must be provided in this case`,
+        'The provider publishes several signing keys but its ID token has no "kid" header: the provider must set one.',
+      );
+    }
+    const jwk = matches[0]!;
+    let key = this.#imported.get(jwk);
+    if (!key) {
+      key = importJWK(jwk, 'RS256') as Promise<CryptoKey>;
+      this.#imported.set(jwk, key);
+    }
+    try {
+      return await key;
+    } catch (cause) {
+      throw new SgidIdTokenError('ERR_JWKS_INVALID', `the provider's JWKS key ${JSON.stringify(jwk.kid)} could not be imported`, 'Check that hostname is the sgID provider origin.', { cause });
+    }
+  }
+}

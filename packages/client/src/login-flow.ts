@@ -1,0 +1,249 @@
+/**
+ * The login dance every app re-implements, done once: PKCE verifier, nonce and state live in an
+ * encrypted, authenticated, short-lived cookie (a JWE, `dir` + A256GCM, with an `exp`), so the
+ * app needs no server-side session store; the state is checked on return; the result is the
+ * user's `{ sub, data }`. Framework-neutral: Web `Request` in, Web `Response` (or a Set-Cookie
+ * string) out. See `adapters/` for Express and Next.js.
+ */
+import { EncryptJWT, jwtDecrypt, errors as joseErrors } from 'jose';
+import { base64url } from 'sgid-protocol';
+import type { SgidClient } from './client.js';
+import { DEFAULT_SCOPE } from './client.js';
+import { parseData, type SgidParsedData } from './data-types.js';
+import { MESSAGES, SgidConfigError, SgidLoginError } from './errors.js';
+import { generateNonce, generatePkcePair } from './generators.js';
+
+/** Options of {@link createLoginFlow}. */
+export interface LoginFlowOptions {
+  /** The configured client (its redirect URI is used unless `redirectUri` is given). */
+  client: SgidClient;
+  /**
+   * Secret the login cookie is encrypted with: 32 characters or more, random, kept out of the
+   * code (e.g. an environment variable). Rotating it only invalidates logins in progress.
+   */
+  secret: string;
+  /** Scopes to request. Default `"myinfo.name openid"` (the official default). */
+  scope?: string | string[];
+  /** Redirect URI (your callback route). Default: the client's. */
+  redirectUri?: string;
+  /** Cookie name. Default `sgid_login`. */
+  cookieName?: string;
+  /** Seconds a login may take, from `start` to `finish`. Default 600. */
+  maxAge?: number;
+  /** Cookie path. Default `/`. */
+  cookiePath?: string;
+  /** Sets the cookie's `Secure` flag. Default: true when the redirect URI is https. */
+  secure?: boolean;
+}
+
+/** Options of one {@link LoginFlow.start}. */
+export interface LoginStartOptions {
+  /** Scopes for this login, overriding the flow's. */
+  scope?: string | string[];
+  /** Where the app wants to send the user after login; handed back by `finish` as `returnTo`. */
+  returnTo?: string;
+}
+
+/** What {@link LoginFlow.begin} returns. */
+export interface LoginBegin {
+  /** The sgID authorization URL to redirect the browser to. */
+  url: string;
+  /** The `Set-Cookie` header value that stores this login's secrets in the browser. */
+  setCookie: string;
+}
+
+/** The user, once the login is complete. */
+export interface LoginResult {
+  /** The user's pairwise identifier at your client. */
+  sub: string;
+  /** The decrypted data, scope → string (as `userinfo` returns it). */
+  data: Record<string, string>;
+  /** `data` parsed with the scope-to-type map ({@link parseData}). */
+  parsed: SgidParsedData;
+  accessToken: string;
+  idToken: string;
+  /** The `returnTo` given to `start`, if any. */
+  returnTo?: string;
+  /** The `Set-Cookie` header value that deletes the login cookie: send it with your response. */
+  setCookie: string;
+}
+
+/** A login flow bound to one client and one cookie secret. */
+export interface LoginFlow {
+  /** The cookie's name. */
+  readonly cookieName: string;
+  /** A `Set-Cookie` value that deletes the login cookie (send it when you show a login error). */
+  readonly clearCookie: string;
+  /** Creates a login: the authorization URL and the cookie to set. */
+  begin(options?: LoginStartOptions): Promise<LoginBegin>;
+  /** `begin` as a Web `Response`: a 302 to sgID that sets the cookie. */
+  start(request?: Request, options?: LoginStartOptions): Promise<Response>;
+  /**
+   * Completes a login from the request that reached your redirect URI: checks the cookie and the
+   * state, exchanges the code, validates the ID token, fetches and decrypts the data.
+   * @throws {SgidLoginError} `ERR_AUTHORIZATION_ERROR`, `ERR_LOGIN_COOKIE_MISSING`,
+   * `ERR_LOGIN_COOKIE_INVALID`, `ERR_LOGIN_EXPIRED`, `ERR_STATE_MISMATCH`, `ERR_MISSING_CODE`;
+   * and whatever `callback`/`userinfo` throw.
+   */
+  finish(request: Request | { url: string; headers: Headers | { get(name: string): string | null } }): Promise<LoginResult>;
+}
+
+interface LoginCookie {
+  /** code verifier */ v: string;
+  /** nonce */ n: string;
+  /** state */ s: string;
+  /** redirect URI */ u: string;
+  /** returnTo */ r?: string;
+}
+
+const encoder = new TextEncoder();
+
+async function deriveCookieKey(secret: string): Promise<Uint8Array> {
+  const ikm = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('sgid-client login-flow'), info: encoder.encode('login cookie v1') },
+    ikm,
+    256,
+  );
+  return new Uint8Array(bits);
+}
+
+/** Reads one cookie from a `Cookie` header. */
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Creates a login flow. Typical use (any runtime with Web Request/Response):
+ * ```ts
+ * const flow = createLoginFlow({ client, secret: process.env.SGID_COOKIE_SECRET! });
+ * // GET /login
+ * return flow.start(request);
+ * // GET /callback
+ * const { sub, data, setCookie } = await flow.finish(request);
+ * ```
+ * @throws {SgidConfigError} `ERR_INVALID_ARGUMENT` for a short secret or no redirect URI.
+ */
+export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
+  const { client, secret, cookieName = 'sgid_login', maxAge = 600, cookiePath = '/' } = options;
+  if (typeof secret !== 'string' || secret.length < 32) {
+    throw new SgidConfigError(
+      'ERR_INVALID_ARGUMENT',
+      'the login flow secret must be a string of at least 32 characters',
+      'Generate one, e.g. `openssl rand -base64 32`, and keep it in an environment variable.',
+    );
+  }
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookieName)) {
+    throw new SgidConfigError('ERR_INVALID_ARGUMENT', `invalid cookie name: ${cookieName}`, 'Use letters, digits, "-" and "_".');
+  }
+  const configuredRedirectUri = options.redirectUri ?? client.redirectUri;
+  if (!configuredRedirectUri) {
+    throw new SgidConfigError(
+      'ERR_MISSING_REDIRECT_URI',
+      MESSAGES.MISSING_REDIRECT_URI,
+      'Pass redirectUri (your callback route, registered with the client) to createLoginFlow or to the SgidClient constructor.',
+    );
+  }
+  const redirectUri: string = configuredRedirectUri;
+  const secure = options.secure ?? redirectUri.startsWith('https:');
+  const attributes = `Path=${cookiePath}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  const clearCookie = `${cookieName}=; Max-Age=0; ${attributes}`;
+  let key: Promise<Uint8Array> | undefined;
+  const cookieKey = () => (key ??= deriveCookieKey(secret));
+
+  async function begin(startOptions: LoginStartOptions = {}): Promise<LoginBegin> {
+    const { codeVerifier, codeChallenge } = generatePkcePair();
+    const state = base64url(crypto.getRandomValues(new Uint8Array(24)));
+    const { url, nonce } = client.authorizationUrl({
+      codeChallenge,
+      state,
+      nonce: generateNonce(),
+      redirectUri,
+      scope: startOptions.scope ?? options.scope ?? DEFAULT_SCOPE,
+    });
+    const payload: LoginCookie = { v: codeVerifier, n: nonce!, s: state, u: redirectUri };
+    if (startOptions.returnTo !== undefined) payload.r = startOptions.returnTo;
+    const value = await new EncryptJWT({ ...payload })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .setIssuedAt()
+      .setExpirationTime(`${maxAge}s`)
+      .encrypt(await cookieKey());
+    return { url, setCookie: `${cookieName}=${value}; Max-Age=${maxAge}; ${attributes}` };
+  }
+
+  async function start(_request?: Request, startOptions?: LoginStartOptions): Promise<Response> {
+    const { url, setCookie } = await begin(startOptions);
+    return new Response(null, { status: 302, headers: { location: url, 'set-cookie': setCookie, 'cache-control': 'no-store' } });
+  }
+
+  async function finish(request: { url: string; headers: { get(name: string): string | null } }): Promise<LoginResult> {
+    const query = new URL(request.url).searchParams;
+    const error = query.get('error');
+    if (error) {
+      const description = query.get('error_description');
+      throw new SgidLoginError(
+        'ERR_AUTHORIZATION_ERROR',
+        description ? `${error} (${description})` : error,
+        error === 'access_denied' ? 'The user declined on the Singpass app: offer to log in again.' : 'sgID refused the authorization request: check the scopes your client is registered for and the redirect URI.',
+      );
+    }
+    const cookie = readCookie(request.headers.get('cookie'), cookieName);
+    if (!cookie) {
+      throw new SgidLoginError(
+        'ERR_LOGIN_COOKIE_MISSING',
+        `no ${cookieName} cookie: this browser did not start the login here, or the cookie expired`,
+        'Start the login on the same origin as the redirect URI (localhost and 127.0.0.1 are different sites), over https when Secure is set, and finish within maxAge.',
+      );
+    }
+    let saved: LoginCookie;
+    try {
+      const { payload } = await jwtDecrypt(cookie, await cookieKey(), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+      saved = payload as unknown as LoginCookie;
+      if (typeof saved.v !== 'string' || typeof saved.s !== 'string' || typeof saved.n !== 'string' || typeof saved.u !== 'string') {
+        throw new TypeError('login cookie is incomplete');
+      }
+    } catch (cause) {
+      if (cause instanceof joseErrors.JWTExpired) {
+        throw new SgidLoginError('ERR_LOGIN_EXPIRED', `the login took longer than ${maxAge} seconds`, 'Start the login again (or raise maxAge).', { cause });
+      }
+      throw new SgidLoginError(
+        'ERR_LOGIN_COOKIE_INVALID',
+        `the ${cookieName} cookie could not be decrypted or was altered`,
+        'The secret changed since the login started (several instances must share one secret), or the cookie was tampered with. Start the login again.',
+        { cause },
+      );
+    }
+    const state = query.get('state');
+    if (state !== saved.s) {
+      throw new SgidLoginError(
+        'ERR_STATE_MISMATCH',
+        `state mismatch, expected ${saved.s}, got: ${String(state)}`,
+        'The user returned from a different login than the one this browser started (another tab, or a forged link). Start the login again.',
+      );
+    }
+    const code = query.get('code');
+    if (!code) {
+      throw new SgidLoginError('ERR_MISSING_CODE', 'the redirect has no code parameter', 'Point this handler at your redirect URI only.');
+    }
+    const { sub, accessToken, idToken } = await client.callback({ code, codeVerifier: saved.v, nonce: saved.n, redirectUri: saved.u });
+    const { data } = await client.userinfo({ sub, accessToken });
+    const result: LoginResult = { sub, data, parsed: parseData(data), accessToken, idToken, setCookie: clearCookie };
+    if (saved.r !== undefined) result.returnTo = saved.r;
+    return result;
+  }
+
+  return { cookieName, clearCookie, begin, start, finish };
+}

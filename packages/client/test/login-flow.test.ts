@@ -1,0 +1,120 @@
+/** The login-flow helper: Web Request/Response, the Express adapter with a real Express app, and the Next.js routes. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { SgidClient, createLoginFlow, expressLoginHandlers, nextLoginRoutes, SgidLoginError, readCookie } from 'sgid-client';
+import { startStubProvider, type StubProvider } from './helpers/stub-provider.ts';
+
+const require = createRequire(import.meta.url);
+const SECRET = 'a-test-secret-of-at-least-32-characters!';
+let stub: StubProvider;
+before(async () => {
+  stub = await startStubProvider();
+});
+after(() => stub.close());
+
+const makeFlow = (redirectUri = stub.redirectUri, extra = {}) =>
+  createLoginFlow({
+    client: new SgidClient({ clientId: stub.clientId, clientSecret: stub.clientSecret, privateKey: stub.privateKey, hostname: stub.url, redirectUri }),
+    secret: SECRET,
+    scope: ['openid', 'myinfo.name', 'myinfo.vehicles'],
+    ...extra,
+  });
+
+/** The browser's part: follow the 302 to sgID, come back with code+state, carrying the cookie. */
+async function browse(start: Response): Promise<{ callbackUrl: string; cookie: string }> {
+  assert.equal(start.status, 302);
+  const setCookie = start.headers.get('set-cookie')!;
+  assert.match(setCookie, /^sgid_login=[^;]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/);
+  const { code, state } = await stub.authorize(start.headers.get('location')!);
+  const callbackUrl = `${stub.redirectUri}?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state!)}`;
+  return { callbackUrl, cookie: setCookie.split(';')[0]! };
+}
+
+test('web flow: start → sgID → finish gives { sub, data }, no server-side store', async () => {
+  const flow = makeFlow();
+  const { callbackUrl, cookie } = await browse(await flow.start(undefined, { returnTo: '/account' }));
+  const result = await flow.finish(new Request(callbackUrl, { headers: { cookie } }));
+  assert.equal(result.sub, 'stub-sub-123');
+  assert.equal(result.data['myinfo.name'], 'Tan Ah Kow 陈');
+  assert.equal(result.parsed['myinfo.vehicles']?.[0]?.vehicle_number, 'SBA1234A');
+  assert.equal(result.returnTo, '/account');
+  assert.match(result.setCookie, /^sgid_login=; Max-Age=0;/);
+  // The cookie is encrypted: nothing readable in it.
+  const value = readCookie(cookie, 'sgid_login')!;
+  assert.equal(value.split('.').length, 5);
+  assert.ok(!Buffer.from(value.split('.')[3]!, 'base64url').toString().includes('http'));
+});
+
+test('web flow refuses: state mismatch, missing / tampered / foreign / expired cookie, provider error, no code', async () => {
+  const flow = makeFlow();
+  const { callbackUrl, cookie } = await browse(await flow.start());
+  const expectCode = (code: string) => (e: unknown) => e instanceof SgidLoginError && e.code === code;
+  const forged = callbackUrl.replace(/state=[^&]+/, 'state=forged');
+  await assert.rejects(flow.finish(new Request(forged, { headers: { cookie } })), expectCode('ERR_STATE_MISMATCH'));
+  await assert.rejects(flow.finish(new Request(callbackUrl)), expectCode('ERR_LOGIN_COOKIE_MISSING'));
+  const tampered = cookie.slice(0, -3) + (cookie.endsWith('AAA') ? 'BBB' : 'AAA');
+  await assert.rejects(flow.finish(new Request(callbackUrl, { headers: { cookie: tampered } })), expectCode('ERR_LOGIN_COOKIE_INVALID'));
+  const otherSecret = createLoginFlow({ client: new SgidClient({ clientId: 'x', clientSecret: 'y', privateKey: stub.privateKey, hostname: stub.url, redirectUri: stub.redirectUri }), secret: 'another-secret-of-at-least-32-characters' });
+  await assert.rejects(otherSecret.finish(new Request(callbackUrl, { headers: { cookie } })), expectCode('ERR_LOGIN_COOKIE_INVALID'));
+  await assert.rejects(flow.finish(new Request(`${stub.redirectUri}?error=access_denied&error_description=user%20declined&state=x`, { headers: { cookie } })), (e: unknown) => e instanceof SgidLoginError && e.code === 'ERR_AUTHORIZATION_ERROR' && e.message === 'access_denied (user declined)');
+  const noCode = callbackUrl.replace(/code=[^&]+&/, '');
+  await assert.rejects(flow.finish(new Request(noCode, { headers: { cookie } })), expectCode('ERR_MISSING_CODE'));
+  // Expired: a flow with maxAge 1 s, finished 2 s later.
+  const short = makeFlow(stub.redirectUri, { maxAge: 1 });
+  const started = await short.begin();
+  const expiredCookie = started.setCookie.split(';')[0]!;
+  await new Promise((r) => setTimeout(r, 2100));
+  await assert.rejects(short.finish(new Request(`${stub.redirectUri}?code=x&state=y`, { headers: { cookie: expiredCookie } })), expectCode('ERR_LOGIN_EXPIRED'));
+  // The original login still completes (the failures above did not consume the code).
+  assert.equal((await flow.finish(new Request(callbackUrl, { headers: { cookie } }))).sub, 'stub-sub-123');
+});
+
+test('https redirect URI → Secure cookie; short secret refused', () => {
+  const flow = makeFlow('https://app.example/callback');
+  assert.match(flow.clearCookie, /; Secure$/);
+  assert.throws(() => createLoginFlow({ client: new SgidClient({ clientId: 'a', clientSecret: 'b', privateKey: 'k', redirectUri: 'http://x/cb' }), secret: 'short' }), { code: 'ERR_INVALID_ARGUMENT' });
+});
+
+test('Express adapter: a complete login in a real Express app', async () => {
+  const express = require('express') as typeof import('express');
+  const flow = makeFlow();
+  const app = express();
+  // ---- the app code ----
+  const sgid = expressLoginHandlers(flow, { onSuccess: ({ sub, parsed }, _req, res) => res.json({ sub, name: parsed['myinfo.name'] }) });
+  app.get('/login', sgid.login);
+  app.get('/callback', sgid.callback);
+  // ----------------------
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const start = await fetch(`${base}/login`, { redirect: 'manual' });
+    assert.equal(start.status, 302);
+    const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+    const { code, state } = await stub.authorize(start.headers.get('location')!);
+    const done = await fetch(`${base}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state!)}`, { headers: { cookie } });
+    assert.equal(done.status, 200);
+    assert.deepEqual(await done.json(), { sub: 'stub-sub-123', name: 'Tan Ah Kow 陈' });
+    assert.match(done.headers.get('set-cookie')!, /sgid_login=; Max-Age=0/);
+    const bad = await fetch(`${base}/callback?code=x&state=y`);
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /ERR_LOGIN_COOKIE_MISSING/);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+});
+
+test('Next.js routes: GET dispatches login / callback; the cookie deletion is added to the app response', async () => {
+  const flow = makeFlow();
+  const routes = nextLoginRoutes(flow, { onSuccess: ({ sub }) => Response.redirect(`http://app.example/welcome?sub=${sub}`, 302) });
+  const start = await routes.GET(new Request('http://localhost:3000/api/sgid/login'));
+  const { callbackUrl, cookie } = await browse(start);
+  const done = await routes.GET(new Request(callbackUrl.replace('/callback', '/api/sgid/callback'), { headers: { cookie } }));
+  assert.equal(done.status, 302);
+  assert.equal(done.headers.get('location'), 'http://app.example/welcome?sub=stub-sub-123');
+  assert.match(done.headers.get('set-cookie')!, /sgid_login=; Max-Age=0/);
+  const failed = await routes.callback(new Request(callbackUrl));
+  assert.equal(failed.status, 400);
+});
