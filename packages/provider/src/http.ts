@@ -10,6 +10,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { OAuthError, temporarilyUnavailable } from 'sgid-protocol';
 import type { ProviderContext } from './context.js';
 import { observe, renderMetrics } from './metrics.js';
+import { portalRoutes } from './portal/routes.js';
 import { relayRoutes } from './relay/routes.js';
 import { StoreUnavailableError } from './store/types.js';
 import { errorPage } from './views/layout.js';
@@ -184,5 +185,6 @@ export async function buildApp(ctx: ProviderContext): Promise<FastifyInstance> {
 
   relayRoutes(app, ctx);
   walletRoutes(app, ctx);
+  portalRoutes(app, ctx);
   return app;
 }
