@@ -1,45 +1,84 @@
 // The QR page waits for the wallet: poll the status, then continue to the app.
+// The status line is a live region: it changes only when the state changes (no ticking), so a
+// screen reader announces each step once; the countdown sits outside it.
 (function () {
   var main = document.getElementById('main');
   var statusUrl = main.dataset.statusUrl;
   var continueUrl = main.dataset.continueUrl;
   var expiresAt = Number(main.dataset.expiresAt);
   var statusLine = document.getElementById('status');
+  var timeLeft = document.getElementById('time-left');
   var timer;
+  var done = false;
+
+  function say(text) {
+    if (statusLine.textContent !== text) statusLine.textContent = text;
+  }
 
   function secondsLeft() {
-    return Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
+    return Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000));
+  }
+
+  // The provider's answer decides; this browser's clock (which may be off) only when the
+  // provider cannot be reached, or well after the deadline.
+  function clearlyPastDeadline() {
+    return Date.now() > expiresAt + 5000;
+  }
+
+  function showTimeLeft() {
+    var left = secondsLeft();
+    var text;
+    if (left >= 60) {
+      var m = Math.ceil(left / 60);
+      text = 'This QR code expires in ' + m + ' minute' + (m === 1 ? '' : 's') + '.';
+    } else {
+      text = 'This QR code expires in ' + left + ' second' + (left === 1 ? '' : 's') + '.';
+    }
+    if (timeLeft && timeLeft.textContent !== text) timeLeft.textContent = text;
   }
 
   function showExpired() {
+    if (done) return;
+    done = true;
     clearTimeout(timer);
-    statusLine.textContent = 'This QR code has expired.';
+    say('This QR code has expired. Get a new one below.');
     document.getElementById('qr').classList.add('faded');
+    document.getElementById('qr').setAttribute('aria-label', 'Expired QR code (no longer valid)');
     document.getElementById('open-wallet').hidden = true;
+    if (timeLeft) timeLeft.hidden = true;
     var box = document.getElementById('expired');
     box.hidden = false;
     box.querySelector('a').focus();
+  }
+
+  function finish(status) {
+    done = true;
+    clearTimeout(timer);
+    if (timeLeft) timeLeft.hidden = true;
+    document.getElementById('qr').classList.add('answered');
+    say(status === 'approved' ? 'Approved. Taking you back to the app…' : 'You declined in the Singpass app. Taking you back to the app…');
+    window.location.assign(continueUrl);
   }
 
   function poll() {
     fetch(statusUrl, { headers: { accept: 'application/json' }, cache: 'no-store' })
       .then(function (r) { return r.ok ? r.json() : { status: r.status === 404 ? 'expired' : 'error' }; })
       .then(function (body) {
-        if (body.status === 'approved' || body.status === 'declined') {
-          statusLine.textContent = body.status === 'approved' ? 'Approved. Taking you back to the app…' : 'Declined. Taking you back to the app…';
-          window.location.assign(continueUrl);
-          return;
-        }
-        if (body.status === 'expired') return showExpired();
-        var left = secondsLeft();
-        if (left === 0) return showExpired();
-        statusLine.textContent = 'Waiting for you to approve in the Singpass app… (' + Math.ceil(left / 60) + ' min left)';
+        if (done) return;
+        if (body.status === 'approved' || body.status === 'declined') return finish(body.status);
+        if (body.status === 'expired' || clearlyPastDeadline()) return showExpired();
+        say(body.status === 'error' ? 'Cannot check the login right now. Retrying…' : 'Waiting for you to approve in the Singpass app…');
+        showTimeLeft();
         timer = setTimeout(poll, 1000);
       })
       .catch(function () {
-        statusLine.textContent = 'Connection lost. Retrying…';
+        if (done) return;
+        if (secondsLeft() === 0) return showExpired();
+        say('Connection lost. Retrying…');
         timer = setTimeout(poll, 3000);
       });
   }
+
+  showTimeLeft();
   timer = setTimeout(poll, 500);
 })();

@@ -4,9 +4,16 @@ import type { ClientRecord } from '../store/types.js';
 import type { Persona } from '../wallet/personas/index.js';
 import { describeValue } from '../wallet/personas/index.js';
 import { html } from './html.js';
+import type { Html } from './html.js';
 import { page } from './layout.js';
 
 const phone = (title: string) => ({ title, variant: 'phone' as const });
+
+const appBar = html`<header class="app-bar"><span class="brand">Singpass</span><span class="tag">test wallet</span></header>`;
+
+function steps(current: 1 | 2): Html {
+  return html`<p class="wallet-step">Step ${current} of 2 · ${current === 1 ? 'Choose who you are' : 'Review and approve'}</p>`;
+}
 
 function personaName(p: Persona): string {
   return p.values['myinfo.name'] ?? p.id;
@@ -15,9 +22,10 @@ function personaName(p: Persona): string {
 export function personaPickerPage(loginId: string, client: ClientRecord, personas: readonly Persona[]): string {
   return page(
     phone('Singpass — choose who you are'),
-    html`<header class="app-bar"><span class="brand">Singpass</span><span class="tag">test wallet</span></header>
-<section class="card">
-<h1>Log in to ${client.name}</h1>
+    html`${appBar}
+<section class="card" aria-labelledby="wallet-title">
+${steps(1)}
+<h1 id="wallet-title">Log in to ${client.name}</h1>
 <p>This is a simulated Singpass app. Choose the test person you want to log in as.</p>
 <form method="get" action="/wallet/${loginId}/consent" class="personas">
 <fieldset>
@@ -31,7 +39,7 @@ ${personas.map(
 </label>`,
 )}
 </fieldset>
-<button type="submit" class="button">Continue</button>
+<button type="submit" class="button wide">Continue</button>
 </form>
 </section>`,
   );
@@ -47,16 +55,17 @@ export function consentPage(
   const fields = scopes.filter((s) => s !== 'openid');
   return page(
     phone(`Share data with ${client.name}?`),
-    html`<header class="app-bar"><span class="brand">Singpass</span><span class="tag">test wallet</span></header>
-<section class="card consent">
+    html`${appBar}
+<section class="card consent" aria-labelledby="wallet-title">
+${steps(2)}
 <p class="eyebrow">Logged in as ${personaName(persona)} (${persona.id})</p>
-<h1>${client.name}</h1>
+<h1 id="wallet-title"><span class="consent-lead">Share your data with</span> ${client.name}?</h1>
 ${client.description ? html`<p class="client-description">${client.description}</p>` : ''}
 ${
   fields.length === 0
     ? html`<p>This app asks only to confirm that it is you. It will not receive any of your personal data.</p>`
     : html`<p>This app is asking for the following information. It is encrypted on this device for ${client.name} alone: sgID cannot read it.</p>
-<dl class="fields">
+<dl class="fields" aria-label="Information ${client.name} will receive">
 ${fields.map((s) => {
   const def = getScope(s);
   return html`<div class="field"><dt>${def?.label ?? s}</dt><dd><span class="field-value">${describeValue(s, values[s] ?? 'NA')}</span><span class="field-help">${def?.description ?? ''}</span></dd></div>`;
@@ -68,6 +77,7 @@ ${fields.map((s) => {
 <button type="submit" name="decision" value="approve" class="button" autofocus>Approve</button>
 <button type="submit" name="decision" value="decline" class="button secondary">Decline</button>
 </form>
+<p class="hint">If you decline, nothing is shared and ${client.name} is told that you declined.</p>
 <p><a href="/wallet/${loginId}">Not ${personaName(persona)}? Choose another test person</a></p>
 </section>`,
   );
@@ -76,15 +86,17 @@ ${fields.map((s) => {
 export function walletDonePage(client: ClientRecord | undefined, approved: boolean): string {
   const name = client?.name ?? 'the app';
   return page(
-    phone(approved ? 'Approved' : 'Declined'),
-    html`<header class="app-bar"><span class="brand">Singpass</span><span class="tag">test wallet</span></header>
-<section class="card" role="status">
-<h1>${approved ? 'Approved' : 'Declined'}</h1>
+    phone(approved ? `Approved — logging in to ${name}` : `Declined — nothing was shared with ${name}`),
+    html`${appBar}
+<section class="card wallet-done ${approved ? 'is-approved' : 'is-declined'}" role="status" aria-labelledby="wallet-title">
+<p class="done-icon" aria-hidden="true">${approved ? '✓' : '✕'}</p>
+<h1 id="wallet-title">${approved ? 'Approved' : 'Declined'}</h1>
 <p>${
       approved
-        ? html`You are logging in to ${name}. Return to your browser: it continues by itself.`
-        : html`You declined to log in to ${name}. Nothing was shared. Return to your browser.`
+        ? html`You are logging in to <strong>${name}</strong>. Return to your browser: it continues by itself.`
+        : html`You declined to log in to <strong>${name}</strong>. Nothing was shared. Return to your browser: ${name} will show that you declined.`
     }</p>
+<p class="hint">You can close this screen.</p>
 </section>`,
   );
 }
@@ -92,7 +104,11 @@ export function walletDonePage(client: ClientRecord | undefined, approved: boole
 export function walletMessagePage(title: string, message: string): string {
   return page(
     phone(title),
-    html`<header class="app-bar"><span class="brand">Singpass</span><span class="tag">test wallet</span></header>
-<section class="card" role="alert"><h1>${title}</h1><p>${message}</p></section>`,
+    html`${appBar}
+<section class="card wallet-message" role="alert" aria-labelledby="wallet-title">
+<p class="done-icon" aria-hidden="true">!</p>
+<h1 id="wallet-title">${title}</h1>
+<p>${message}</p>
+</section>`,
   );
 }
