@@ -3,6 +3,7 @@
  * routes of each role. Handlers stay thin; the checks live in relay/, wallet/, portal/.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController } from 'fastify';
@@ -69,6 +70,10 @@ function toOAuthError(err: unknown, req: FastifyRequest): OAuthError {
         );
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return new OAuthError('invalid_request', 'the request body is too large', { status: 413 });
+      case 'FST_ERR_BAD_URL':
+        return new OAuthError('invalid_request', 'the URL path holds a malformed percent-encoding');
+      case 'FST_ERR_MAX_PARAM_LENGTH':
+        return new OAuthError('invalid_request', 'a segment of the URL path is too long');
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return new OAuthError('invalid_request', 'the JSON body is malformed: send application/x-www-form-urlencoded');
@@ -77,6 +82,28 @@ function toOAuthError(err: unknown, req: FastifyRequest): OAuthError {
     }
   }
   return new OAuthError('server_error', 'the provider hit an internal error; see its log', { status: 500, cause: err });
+}
+
+/**
+ * Requests that Node's HTTP parser refuses (not valid HTTP, headers too large, too slow) never
+ * reach a route: they get the same OAuth error shape here, then the connection is closed.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, description] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'the request did not arrive in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
+        : [400, 'Bad Request', 'the request is not valid HTTP/1.1'];
+  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 function quoteHeader(s: string): string {
@@ -125,6 +152,9 @@ export async function buildApp(ctx: ProviderContext): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
+    // A malformed %-escape or an over-long segment in the path: the same error mapping as the routes.
+    frameworkErrors: (err, req, reply) => sendError(ctx, err, req, reply),
     forceCloseConnections: 'idle',
   });
 
