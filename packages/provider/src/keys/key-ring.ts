@@ -4,19 +4,37 @@
  * - it signs once `activateAt` has passed and no key with a later `activateAt` has;
  * - it is published in the JWKS from creation until `removeAt` (set at rotation to the moment
  *   the last token it signed expires).
- * Private keys are imported once and cached; the ring reloads from the store every few
- * seconds so a `keys rotate` run elsewhere reaches every process.
+ * Private keys are imported once and cached; the ring reloads from the store every second
+ * (one small query, in the background: no request waits for it) so that a `keys rotate` run
+ * elsewhere reaches every process long before the new key signs. Which key signs is decided
+ * by the clock, not by the reload, so every process switches at the same moment.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
-import type { CryptoKey, JWK, KeyObject } from 'jose';
+import { createPrivateKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import type { JWK } from 'jose';
 import type { SigningKeyRecord, Store } from '../store/types.js';
 
 export interface ActiveKey {
   kid: string;
-  key: CryptoKey | KeyObject;
+  /**
+   * A node:crypto key, not a WebCrypto one: the ID token is signed with synchronous
+   * crypto.sign, because each crypto.subtle call on Node costs ~60-70 µs of thread-pool hop
+   * on top of the RSA work itself, once per login.
+   */
+  key: KeyObject;
 }
 
-const RELOAD_MS = 5_000;
+/**
+ * Seconds relying parties may cache the JWKS (its Cache-Control max-age). Rotation's default
+ * delay (600 s) is twice this, so an RP that honours the header has fetched the new key well
+ * before it signs; openid-client (inside the official SDK) also refetches on an unknown kid,
+ * at most once a minute.
+ */
+export const JWKS_MAX_AGE = 300;
+
+/** How often the ring re-reads the keys; a rotation's delay must be longer than this. */
+export const KEY_RELOAD_MS = 1_000;
 
 export async function createSigningKey(activateAt = Date.now()): Promise<SigningKeyRecord> {
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
@@ -54,10 +72,16 @@ export class KeyRing {
   private keys: SigningKeyRecord[] = [];
   private loadedAt = 0;
   private reloading: Promise<void> | undefined;
-  private readonly imported = new Map<string, Promise<CryptoKey | KeyObject>>();
+  private readonly imported = new Map<string, KeyObject>();
   private jwksCache: { at: number; body: string } | undefined;
+  private readonly reloadMs: number;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    opts: { reloadMs?: number } = {},
+  ) {
+    this.reloadMs = opts.reloadMs ?? KEY_RELOAD_MS;
+  }
 
   /** Loads the keys, creating the first one when the store has none (one winner across processes). */
   async init(): Promise<void> {
@@ -68,41 +92,54 @@ export class KeyRing {
       const winner = await this.store.initSetting('first-signing-kid', first.kid);
       if (winner === first.kid) await this.store.putKey({ ...first, status: 'active' });
       await this.reload();
+      // Lost the race: the winner stores its key just after winning; wait for it a little.
+      for (let i = 0; i < 50 && this.keys.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await this.reload();
+      }
       if (this.keys.length === 0) throw new Error('no signing key in the store after creating one');
     }
   }
 
   private async reload(): Promise<void> {
-    this.keys = await this.store.listKeys();
+    const keys = await this.store.listKeys();
+    this.keys = keys;
     this.loadedAt = Date.now();
     this.jwksCache = undefined;
+    for (const kid of this.imported.keys()) if (!keys.some((k) => k.kid === kid)) this.imported.delete(kid);
   }
 
-  private async fresh(): Promise<void> {
-    if (Date.now() - this.loadedAt < RELOAD_MS) return;
-    // One reload at a time; a failing store keeps serving the keys already loaded.
-    this.reloading ??= this.reload()
-      .catch(() => undefined)
+  /**
+   * Starts a reload when the keys are older than the reload interval, without waiting for it:
+   * the keys in hand stay valid (the signing key is chosen by time), and a failing store keeps
+   * serving them. One reload at a time; a failed one is retried on the next interval.
+   */
+  private fresh(): void {
+    if (this.reloading || Date.now() - this.loadedAt < this.reloadMs) return;
+    this.reloading = this.reload()
+      .catch(() => {
+        this.loadedAt = Date.now();
+      })
       .finally(() => (this.reloading = undefined));
-    await this.reloading;
   }
 
   /** The key that signs now, imported (cached). */
   async active(): Promise<ActiveKey> {
-    await this.fresh();
+    this.fresh();
     const rec = signingKeyAt(this.keys, Date.now());
     if (!rec) throw new Error('no active signing key: run `sgid-provider keys list`');
     let key = this.imported.get(rec.kid);
     if (!key) {
-      key = importJWK(rec.privateJwk, 'RS256') as Promise<CryptoKey | KeyObject>;
+      // Imported once per kid: parsing the JWK into a key costs far more than a signature.
+      key = createPrivateKey({ key: rec.privateJwk as JsonWebKey, format: 'jwk' });
       this.imported.set(rec.kid, key);
     }
-    return { kid: rec.kid, key: await key };
+    return { kid: rec.kid, key };
   }
 
   /** The JWKS body (public keys only): next, active and retiring keys. Cached between reloads. */
   async jwks(): Promise<string> {
-    await this.fresh();
+    this.fresh();
     const now = Date.now();
     if (this.jwksCache && now - this.jwksCache.at < 1_000) return this.jwksCache.body;
     const keys = this.keys.filter((k) => k.removeAt === undefined || k.removeAt > now).map((k) => publicPart(k.privateJwk));
@@ -119,15 +156,20 @@ export class KeyRing {
 /**
  * Rotation without downtime: publish a new key now, let it sign after `delaySeconds`, and
  * keep the current key published until every token it signed has expired.
+ *
+ * Every key that has no end yet gets one — the current key, and a key from an earlier
+ * rotation that is still waiting to sign (it signs until the new key takes over) — so that no
+ * key stays published for ever. `tokenTtlSeconds` must be the servers' --token-ttl.
  */
 export async function rotateKeys(store: Store, delaySeconds: number, tokenTtlSeconds: number): Promise<SigningKeyRecord> {
   const now = Date.now();
   const keys = await store.listKeys();
-  const current = signingKeyAt(keys, now);
   const next = await createSigningKey(now + delaySeconds * 1000);
+  // Published first: from here on, every process's next reload (within a second) serves it.
   await store.putKey(next);
-  if (current) {
-    await store.putKey({ ...current, status: 'retired', removeAt: next.activateAt! + tokenTtlSeconds * 1000 });
+  const removeAt = next.activateAt! + tokenTtlSeconds * 1000;
+  for (const k of keys) {
+    if (k.removeAt === undefined) await store.putKey({ ...k, status: 'retired', removeAt });
   }
   // Keys whose time is over leave the store.
   for (const k of keys) if (k.removeAt !== undefined && k.removeAt <= now) await store.deleteKey(k.kid);
