@@ -2,9 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { PATHS } from 'sgid-protocol';
 import type { ProviderContext } from '../context.js';
+import { JWKS_MAX_AGE } from '../keys/key-ring.js';
 import { authorizePage } from '../views/authorize-page.js';
 import { walletPendingPage } from '../views/pending-page.js';
 import { authorize } from './authorize.js';
+import { checkFormBody } from './checks.js';
 import type { Params } from './checks.js';
 import { discoveryDocument } from './discovery.js';
 import { continueLogin, loginStatus } from './login-status.js';
@@ -24,7 +26,7 @@ export function relayRoutes(app: FastifyInstance, ctx: ProviderContext): void {
 
   app.get(PATHS.jwks, async (_req, reply) => {
     // Short enough that a rotated-in key is seen well before it signs (--key-rotation-delay).
-    reply.header('cache-control', 'public, max-age=300').type('application/json');
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE}`).type('application/json');
     return ctx.keys.jwks();
   });
 
@@ -59,7 +61,9 @@ export function relayRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     return walletPendingPage(req.url);
   });
 
-  app.post<{ Body: Params }>(PATHS.token, async (req) => exchangeCode(ctx, req.body ?? {}, req.headers.authorization));
+  app.post(PATHS.token, async (req) =>
+    exchangeCode(ctx, checkFormBody(req.body, req.headers['content-type']), req.headers.authorization),
+  );
 
   const userinfoHandler = async (req: { headers: { authorization?: string | string[] }; query: unknown }) =>
     userinfo(ctx, req.headers.authorization, (req.query ?? {}) as Params);

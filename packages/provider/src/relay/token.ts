@@ -15,12 +15,21 @@ import { authenticateClient } from './client-auth.js';
 import { issueIdToken } from './id-token.js';
 import type { CodeRecord, TokenRecord, UsedCodeRecord } from './records.js';
 
-async function refuseReplay(ctx: ProviderContext, codeKey: string): Promise<never> {
+/** Leaves the replay marker, then revokes the token of the redemption that won, if any. True if there was one. */
+async function markReplay(ctx: ProviderContext, codeKey: string): Promise<boolean> {
   const ttl = ctx.config.tokenTtl * 1000;
   await ctx.store.put('used-code', `${codeKey}:replayed`, true, ttl);
   const used = await ctx.store.get<UsedCodeRecord>('used-code', codeKey);
   if (used) await ctx.store.delete('token', used.tokenKey);
-  throw invalidGrant('this code has already been used; codes are single use, so the access token issued from it has been revoked');
+  return used !== undefined;
+}
+
+const codeReused = () =>
+  invalidGrant('this code has already been used; codes are single use, so the access token issued from it has been revoked');
+
+async function refuseReplay(ctx: ProviderContext, codeKey: string): Promise<never> {
+  await markReplay(ctx, codeKey);
+  throw codeReused();
 }
 
 export async function exchangeCode(
@@ -43,7 +52,9 @@ export async function exchangeCode(
   const codeKey = storageKey(code);
   const record = await ctx.store.get<CodeRecord>('code', codeKey);
   if (!record) {
-    if (await ctx.store.get('used-code', codeKey)) return refuseReplay(ctx, codeKey);
+    // The code may have been consumed a moment ago by a redemption that has not yet written
+    // its used-code record: the marker goes first, so that redemption sees it either way.
+    if (await markReplay(ctx, codeKey)) throw codeReused();
     throw invalidGrant(`code is unknown or expired (codes are valid for ${ctx.config.codeTtl} seconds and single use)`);
   }
   if (record.clientId !== client.id) throw invalidGrant('code was issued to another client');

@@ -59,16 +59,17 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     if (decision === 'approve' && !persona) {
       return reply.code(400).send(walletMessagePage('Choose a test person', 'No such test person. Go back and pick one from the list.'));
     }
-    // Taking the login out of the store makes the answer atomic: a second tap finds nothing.
-    const login = req.params.login.length <= 64 ? await ctx.store.consume<LoginRecord>('login', req.params.login) : undefined;
-    if (!login) return reply.code(410).send(EXPIRED);
+    const found = await load(req.params.login);
+    if (!found) return reply.code(410).send(EXPIRED);
+    const { login, client } = found;
+    if (login.status !== 'pending') return reply.code(409).send(ANSWERED);
     const remaining = login.expiresAt - Date.now();
-    if (login.status !== 'pending') {
-      if (remaining > 0) await ctx.store.put('login', login.id, login, remaining);
+    if (remaining <= 0) return reply.code(410).send(EXPIRED);
+    // Only the first answer counts, even when two taps arrive at once. The login stays in the
+    // store meanwhile: taking it out would make the browser polling it read "expired".
+    if ((await ctx.store.increment('rate', `wallet-answer:${login.id}`, remaining)) > 1) {
       return reply.code(409).send(ANSWERED);
     }
-    const client = await ctx.store.getClient(login.clientId);
-    if (remaining <= 0 || !client) return reply.code(410).send(EXPIRED);
     const answered: LoginRecord =
       decision === 'approve' && persona
         ? { ...login, status: 'approved', grant: await grantFor(ctx, client, persona, login.scopes) }
