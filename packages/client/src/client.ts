@@ -1,10 +1,11 @@
 /**
  * SgidClient: the official SDK's class, same constructor, methods, defaults, return shapes and
- * error conditions, on fetch + WebCrypto only. The private key is imported once per client (per
- * JWE algorithm) and the provider's JWKS is cached, so a login costs little more than its
- * cryptography.
+ * error conditions, on fetch + a crypto backend (Node's `crypto` module where the runtime offers
+ * it, else WebCrypto: ./crypto/platform.ts). The private key is imported once per client and the
+ * provider's JWKS is cached, so a login costs little more than its cryptography.
  */
 import { PATHS, issuerFor } from 'sgid-protocol';
+import { cryptoBackend } from './crypto/platform.js';
 import { MESSAGES, SgidConfigError, SgidLoginError, SgidResponseError, SgidUserinfoError } from './errors.js';
 import { decryptUserinfoData } from './decrypt.js';
 import { parseData, type ParseDataOptions, type SgidParsedData } from './data-types.js';
@@ -28,6 +29,23 @@ import type {
 export const DEFAULT_HOSTNAME = 'https://api.id.gov.sg';
 export const DEFAULT_SCOPE = 'myinfo.name openid';
 export const DEFAULT_TIMEOUT_MS = 3500;
+
+/**
+ * application/x-www-form-urlencoded, as URLSearchParams serialises it (WHATWG URL): only
+ * `*-._` and alphanumerics stay, space becomes '+'. encodeURIComponent plus the differences.
+ */
+function formEncode(pairs: [string, unknown][]): string {
+  const enc = (v: unknown) => {
+    const e = encodeURIComponent(String(v));
+    return /[!'()~]|%20/.test(e) ? e.replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+') : e;
+  };
+  try {
+    return pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+  } catch {
+    // a lone surrogate (encodeURIComponent throws; URLSearchParams writes U+FFFD)
+    return new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString();
+  }
+}
 
 const ANY_STRING = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
@@ -85,10 +103,13 @@ export class SgidClient {
     this.#clientSecret = clientSecret;
     this.#redirectUri = redirectUri;
     this.#clockTolerance = clockTolerance;
-    this.#privateKeys = new PrivateKeyCache(normalizePrivateKey(privateKey));
+    // The crypto backend (./crypto/platform.ts): Node's `crypto` module where the runtime hands
+    // it out, WebCrypto elsewhere. Chosen once per process; each client keeps the one it got.
+    const backend = cryptoBackend();
+    this.#privateKeys = new PrivateKeyCache(normalizePrivateKey(privateKey), backend);
     const f = fetchImpl ?? globalThis.fetch;
     this.#http = { fetch: (input, init) => f(input, init), timeout };
-    this.#jwks = new JwksCache(origin + PATHS.jwks, this.#http);
+    this.#jwks = new JwksCache(origin + PATHS.jwks, this.#http, backend);
   }
 
   /** The issuer this client expects in ID tokens: `<origin of hostname>/v2`. */
@@ -172,18 +193,18 @@ export class SgidClient {
         'The user returned with a state this session did not send: a stale tab, a second login in another tab, or a forged request (CSRF). Start the login again.',
       );
     }
-    const body = new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: codeVerifier,
-      client_id: this.#clientId,
-      client_secret: this.#clientSecret,
-    });
+    const body = formEncode([
+      ['grant_type', 'authorization_code'],
+      ['code', code],
+      ['redirect_uri', redirectUri],
+      ['code_verifier', codeVerifier],
+      ['client_id', this.#clientId],
+      ['client_secret', this.#clientSecret],
+    ]);
     const tokens = (await requestJson(this.#http, 'token', this.#origin + PATHS.token, {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      body: body.toString(),
+      body,
     })) as { id_token?: unknown; access_token?: unknown };
 
     const idToken = tokens.id_token;

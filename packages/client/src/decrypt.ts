@@ -1,17 +1,27 @@
 /**
  * Decrypts a userinfo response (SPEC.md, "End-to-end encryption"): the block key JWE to our RSA
- * key, then each value under the block key. Accepts what our provider sends (RSA-OAEP-256 +
- * A256GCM, values A128GCMKW + A128GCM) and what MockPass sends (RSA-OAEP + A128CBC-HS256,
- * values dir + A256GCM). The block key is imported once per response, not once per value.
+ * key, then each value under the block key.
+ *
+ * Fast path: the compact JWEs are parsed by hand (./crypto/jose-compact.ts) and decrypted with
+ * the crypto backend (Node's `crypto` module where available, else WebCrypto): RSA-OAEP (any
+ * hash) for the block key with AES-GCM or AES_CBC_HMAC_SHA2 content, and AES-GCM key wrapping or
+ * `dir` for the values. That covers our provider (RSA-OAEP-256 + A256GCM, values A128GCMKW +
+ * A128GCM) and MockPass (RSA-OAEP + A128CBC-HS256, values dir + A256GCM).
+ *
+ * Fallback: anything the fast path does not take, or that fails on it, goes through jose as
+ * before, which decrypts it or reports the error (so errors are unchanged). A failed message
+ * thus costs two attempts; a good one costs one.
  */
 import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import type { CompactJWEHeaderParameters, CryptoKey } from 'jose';
+import { decodeBase64url } from './crypto/base64url.js';
+import { GCMKW_KEY_BYTES, OAEP_HASHES, type AesGcmKey, type CryptoBackend, type MaybePromise } from './crypto/backend.js';
+import { decoder, decryptContent, parseCompactJwe } from './crypto/jose-compact.js';
 import { MESSAGES, SgidError, SgidUserinfoError } from './errors.js';
 import { BLOCK_KEY_ALGORITHMS, type PrivateKeyCache } from './keys.js';
 
 const CONTENT_ENCRYPTION = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
 const VALUE_KEY_MANAGEMENT = ['A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'dir', 'A128KW', 'A192KW', 'A256KW'];
-const decoder = new TextDecoder();
 
 function base64urlToBytes(s: string): Uint8Array {
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
@@ -23,8 +33,30 @@ function base64urlToBytes(s: string): Uint8Array {
 
 const blockKeyError = (hint: string, cause?: unknown) => new SgidUserinfoError('ERR_DECRYPT_BLOCK_KEY', MESSAGES.DECRYPT_BLOCK_KEY, hint, { cause });
 
-/** Decrypts the block key JWE and returns the key's raw bytes. */
-async function decryptBlockKey(key: string, privateKeys: PrivateKeyCache): Promise<Uint8Array> {
+/** The block key's raw bytes from its JWK JSON. @throws {TypeError} when it is not an "oct" JWK. */
+function blockKeyFromJwk(plaintext: Uint8Array, decode: (k: string) => Uint8Array): Uint8Array {
+  const jwk = JSON.parse(decoder.decode(plaintext)) as { kty?: unknown; k?: unknown };
+  if (!jwk || jwk.kty !== 'oct' || typeof jwk.k !== 'string') throw new TypeError('the block key is not an "oct" JWK');
+  return decode(jwk.k);
+}
+
+/** The fast path for the block key; undefined when it does not apply or fails. */
+async function fastBlockKey(backend: CryptoBackend, key: string, privateKeys: PrivateKeyCache): Promise<Uint8Array | undefined> {
+  try {
+    const jwe = parseCompactJwe(key);
+    const hash = OAEP_HASHES.get(jwe.header.alg);
+    if (!hash) return undefined;
+    const rsa = await privateKeys.fast();
+    if (!rsa) return undefined;
+    const cek = await rsa.decrypt(hash, jwe.encryptedKey);
+    return blockKeyFromJwk(await decryptContent(backend, jwe.header.enc, cek, jwe), decodeBase64url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decrypts the block key JWE with jose and returns the key's raw bytes (the reference path). */
+async function joseBlockKey(key: string, privateKeys: PrivateKeyCache): Promise<Uint8Array> {
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(key).alg;
@@ -40,25 +72,53 @@ async function decryptBlockKey(key: string, privateKeys: PrivateKeyCache): Promi
       keyManagementAlgorithms: [alg],
       contentEncryptionAlgorithms: CONTENT_ENCRYPTION,
     });
-    const jwk = JSON.parse(decoder.decode(plaintext)) as { kty?: unknown; k?: unknown };
-    if (jwk.kty !== 'oct' || typeof jwk.k !== 'string') throw new TypeError('the block key is not an "oct" JWK');
-    return base64urlToBytes(jwk.k);
+    return blockKeyFromJwk(plaintext, base64urlToBytes);
   } catch (cause) {
     throw blockKeyError('Check that privateKey is the private key of this client (the one whose public key the provider holds).', cause);
   }
 }
 
-/**
- * Decrypts `data` (scope → compact JWE) with the block key in `key`.
- * @throws {SgidUserinfoError} `ERR_DECRYPT_BLOCK_KEY` or `ERR_DECRYPT_PAYLOAD`.
- * @throws {SgidConfigError} `ERR_PRIVATE_KEY_IMPORT` when the private key cannot be imported.
- */
-export async function decryptUserinfoData(
-  key: string,
-  data: Record<string, unknown>,
-  privateKeys: PrivateKeyCache,
-): Promise<Record<string, string>> {
-  const raw = await decryptBlockKey(key, privateKeys);
+/** One value on the fast path. @throws when the fast path does not apply or fails. */
+function fastValue(backend: CryptoBackend, value: unknown, blockKey: Uint8Array, blockGcm: () => AesGcmKey): MaybePromise<string> {
+  const jwe = parseCompactJwe(value);
+  const { alg, enc } = jwe.header;
+  if (alg === 'dir') {
+    if (jwe.encryptedKey.length !== 0) throw new TypeError('dir with an encrypted key');
+    return finish(decryptContent(backend, enc, blockKey, jwe));
+  }
+  if (GCMKW_KEY_BYTES.get(alg) !== blockKey.length) throw new TypeError('not AES-GCM key wrapping with the block key');
+  const { iv, tag } = jwe.header;
+  if (typeof iv !== 'string' || typeof tag !== 'string') throw new TypeError('AES-GCM key wrapping without iv or tag');
+  const cek = blockGcm().decrypt(decodeBase64url(iv), jwe.encryptedKey, decodeBase64url(tag));
+  return cek instanceof Promise ? cek.then((k) => finish(decryptContent(backend, enc, k, jwe))) : finish(decryptContent(backend, enc, cek, jwe));
+}
+
+function finish(plaintext: MaybePromise<Uint8Array>): MaybePromise<string> {
+  return plaintext instanceof Promise ? plaintext.then((p) => decoder.decode(p)) : decoder.decode(plaintext);
+}
+
+/** All values on the fast path; undefined when any of them does not apply or fails. */
+async function fastValues(backend: CryptoBackend, entries: [string, unknown][], blockKey: Uint8Array): Promise<string[] | undefined> {
+  let gcm: AesGcmKey | undefined;
+  const blockGcm = () => (gcm ??= backend.aesGcmKey(blockKey));
+  const values: MaybePromise<string>[] = [];
+  let pending = false;
+  try {
+    for (const [, jwe] of entries) {
+      const v = fastValue(backend, jwe, blockKey, blockGcm);
+      pending ||= v instanceof Promise;
+      values.push(v);
+    }
+    return pending ? await Promise.all(values) : (values as string[]);
+  } catch {
+    // A value that failed synchronously leaves the others' promises unobserved: observe them.
+    for (const v of values) if (v instanceof Promise) v.catch(() => {});
+    return undefined;
+  }
+}
+
+/** The values through jose (the reference path). */
+async function joseValues(entries: [string, unknown][], raw: Uint8Array): Promise<string[]> {
   // AES-GCM key wrapping and direct AES-GCM both take the block key as an AES-GCM key: import it
   // once for all values. Other combinations get the raw bytes and jose imports what they need.
   let aesGcmKey: Promise<CryptoKey> | undefined;
@@ -72,28 +132,46 @@ export async function decryptUserinfoData(
     }
     return raw;
   };
-  const out: Record<string, string> = {};
+  return Promise.all(
+    entries.map(async ([, jwe]) => {
+      if (typeof jwe !== 'string') throw new TypeError('a data value is not a string');
+      const { plaintext } = await compactDecrypt(jwe, keyFor, {
+        keyManagementAlgorithms: VALUE_KEY_MANAGEMENT,
+        contentEncryptionAlgorithms: CONTENT_ENCRYPTION,
+      });
+      return decoder.decode(plaintext);
+    }),
+  );
+}
+
+/**
+ * Decrypts `data` (scope → compact JWE) with the block key in `key`.
+ * @throws {SgidUserinfoError} `ERR_DECRYPT_BLOCK_KEY` or `ERR_DECRYPT_PAYLOAD`.
+ * @throws {SgidConfigError} `ERR_PRIVATE_KEY_IMPORT` when the private key cannot be imported.
+ */
+export async function decryptUserinfoData(
+  key: string,
+  data: Record<string, unknown>,
+  privateKeys: PrivateKeyCache,
+): Promise<Record<string, string>> {
+  const backend = privateKeys.backend;
+  const raw = (await fastBlockKey(backend, key, privateKeys)) ?? (await joseBlockKey(key, privateKeys));
   const entries = Object.entries(data);
-  try {
-    const values = await Promise.all(
-      entries.map(async ([, jwe]) => {
-        if (typeof jwe !== 'string') throw new TypeError('a data value is not a string');
-        const { plaintext } = await compactDecrypt(jwe, keyFor, {
-          keyManagementAlgorithms: VALUE_KEY_MANAGEMENT,
-          contentEncryptionAlgorithms: CONTENT_ENCRYPTION,
-        });
-        return decoder.decode(plaintext);
-      }),
-    );
-    for (let i = 0; i < entries.length; i++) out[entries[i]![0]] = values[i]!;
-  } catch (cause) {
-    if (cause instanceof SgidError) throw cause;
-    throw new SgidUserinfoError(
-      'ERR_DECRYPT_PAYLOAD',
-      MESSAGES.DECRYPT_PAYLOAD,
-      'A data value could not be decrypted with the block key: the response was altered or the provider uses an unsupported algorithm.',
-      { cause },
-    );
+  let values = await fastValues(backend, entries, raw);
+  if (!values) {
+    try {
+      values = await joseValues(entries, raw);
+    } catch (cause) {
+      if (cause instanceof SgidError) throw cause;
+      throw new SgidUserinfoError(
+        'ERR_DECRYPT_PAYLOAD',
+        MESSAGES.DECRYPT_PAYLOAD,
+        'A data value could not be decrypted with the block key: the response was altered or the provider uses an unsupported algorithm.',
+        { cause },
+      );
+    }
   }
+  const out: Record<string, string> = {};
+  for (let i = 0; i < entries.length; i++) out[entries[i]![0]] = values[i]!;
   return out;
 }

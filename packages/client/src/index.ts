@@ -1,8 +1,8 @@
 /**
  * sgid-client: a drop-in replacement for `@opengovsg/sgid-client` 2.x (same exports, options,
- * defaults, return shapes and error conditions) that runs on fetch + WebCrypto only (Node ≥ 20,
- * Bun, Deno, edge runtimes, browsers), plus typed data, typed errors and a cookie-based login
- * flow helper.
+ * defaults, return shapes and error conditions) that runs on fetch + WebCrypto, or Node's
+ * `crypto` module where the runtime hands it out (Node ≥ 20, Bun, Deno, edge runtimes, browsers),
+ * plus typed data, typed errors and a cookie-based login flow helper.
  * @packageDocumentation
  */
 import { SgidClient } from './client.js';

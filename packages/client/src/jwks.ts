@@ -5,25 +5,55 @@
  */
 import { importJWK } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
+import type { CryptoBackend, Rs256PublicKey } from './crypto/backend.js';
 import { SgidIdTokenError } from './errors.js';
 import { requestJson, type HttpOptions } from './http.js';
 
 /** Minimum milliseconds between two JWKS fetches triggered by an unknown `kid`. */
 export const JWKS_REFETCH_INTERVAL_MS = 60_000;
 
+/** A provider signing key, imported for the fast path and (on demand) for jose. */
+export interface VerificationKey {
+  /** The crypto backend's key; undefined when the backend did not take this JWK (jose decides). */
+  fast: Rs256PublicKey | undefined;
+  /** The same key imported by jose (the reference path: unusual tokens, failed fast checks). */
+  jose(): Promise<CryptoKey>;
+}
+
+async function importVerificationKey(jwk: JWK, backend: CryptoBackend): Promise<VerificationKey> {
+  let joseKey: Promise<CryptoKey> | undefined;
+  const jose = () => (joseKey ??= importJWK(jwk, 'RS256') as Promise<CryptoKey>);
+  let fast: Rs256PublicKey | undefined;
+  // The fast path takes plain public RSA JWKs; anything else (key_ops, a private part…) is left
+  // to jose, which applies WebCrypto's JWK import rules. RSA keys under 2048 bits too (jose
+  // refuses them for RS256).
+  if (typeof jwk.n === 'string' && typeof jwk.e === 'string' && jwk.d === undefined && jwk.key_ops === undefined && jwk.ext !== false) {
+    try {
+      const key = await backend.importRsaPublicJwk(jwk.n, jwk.e);
+      if (key.modulusLength >= 2048) fast = key;
+    } catch {
+      // jose decides below
+    }
+  }
+  if (!fast) await jose(); // ERR_JWKS_INVALID when jose cannot import it either
+  return { fast, jose };
+}
+
 export class JwksCache {
   readonly #uri: string;
   readonly #http: HttpOptions;
+  readonly #backend: CryptoBackend;
   #keys: JWK[] | undefined;
   #fetchedAt = -Infinity;
   #inFlight: Promise<JWK[]> | undefined;
-  readonly #imported = new WeakMap<JWK, Promise<CryptoKey>>();
+  readonly #imported = new WeakMap<JWK, Promise<VerificationKey>>();
   /** Clock, replaceable in tests. */
   now: () => number = () => Date.now();
 
-  constructor(uri: string, http: HttpOptions) {
+  constructor(uri: string, http: HttpOptions, backend: CryptoBackend) {
     this.#uri = uri;
     this.#http = http;
+    this.#backend = backend;
   }
 
   /** How many times the JWKS has been fetched (for tests and diagnostics). */
@@ -65,7 +95,7 @@ export class JwksCache {
    * The RS256 verification key for a token header's `kid` (any single RSA signing key when the
    * header has no `kid`).
    */
-  async getKey(kid: string | undefined): Promise<CryptoKey> {
+  async getKey(kid: string | undefined): Promise<VerificationKey> {
     let keys = this.#keys ?? (await this.#fetch());
     let matches = this.#match(keys, kid);
     if (matches.length === 0 && this.now() - this.#fetchedAt >= JWKS_REFETCH_INTERVAL_MS) {
@@ -89,7 +119,7 @@ export class JwksCache {
     const jwk = matches[0]!;
     let key = this.#imported.get(jwk);
     if (!key) {
-      key = importJWK(jwk, 'RS256') as Promise<CryptoKey>;
+      key = importVerificationKey(jwk, this.#backend);
       this.#imported.set(jwk, key);
     }
     try {

@@ -1,24 +1,61 @@
 /**
- * The client's RSA private key, imported once per JWE algorithm. A WebCrypto RSA-OAEP key is
- * bound to one hash, and the providers differ: ours encrypts the block key with RSA-OAEP-256,
- * MockPass with RSA-OAEP (SHA-1). Each import happens at most once per client instance.
+ * The client's RSA private key, imported once per client instance:
+ *  - for the fast path (./decrypt.ts), once, by the crypto backend (Node's `crypto` module or
+ *    WebCrypto, ./crypto/platform.ts), usable with every RSA-OAEP hash;
+ *  - for the jose fallback path, once per JWE algorithm: a WebCrypto RSA-OAEP key is bound to
+ *    one hash, and the providers differ (ours RSA-OAEP-256, MockPass RSA-OAEP with SHA-1).
  */
 import { importPKCS8 } from 'jose';
 import type { CryptoKey } from 'jose';
+import type { CryptoBackend, RsaOaepPrivateKey } from './crypto/backend.js';
 import { MESSAGES, SgidConfigError, SgidUserinfoError } from './errors.js';
 
 /** The key-management algorithms accepted for the block key (`key` of the userinfo response). */
 export const BLOCK_KEY_ALGORITHMS = ['RSA-OAEP-256', 'RSA-OAEP', 'RSA-OAEP-384', 'RSA-OAEP-512'] as const;
 
+const PKCS8_HEADER = '-----BEGIN PRIVATE KEY-----';
+
+/** The DER of a PKCS#8 PEM, read as jose's importPKCS8 reads it. */
+function pkcs8Der(pem: string): Uint8Array {
+  if (pem.indexOf(PKCS8_HEADER) !== 0) throw new TypeError('not a PKCS#8 PEM');
+  const bin = atob(pem.replace(/-----(?:BEGIN|END) PRIVATE KEY-----|\s/g, ''));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
 export class PrivateKeyCache {
   readonly #pem: string;
+  readonly #backend: CryptoBackend;
   readonly #byAlg = new Map<string, Promise<CryptoKey>>();
+  #fast: Promise<RsaOaepPrivateKey | undefined> | undefined;
 
-  constructor(pkcs8Pem: string) {
+  constructor(pkcs8Pem: string, backend: CryptoBackend) {
     this.#pem = pkcs8Pem;
+    this.#backend = backend;
   }
 
-  /** The private key imported for `alg` (one of {@link BLOCK_KEY_ALGORITHMS}). */
+  /** The crypto backend this key is imported by (the client's). */
+  get backend(): CryptoBackend {
+    return this.#backend;
+  }
+
+  /**
+   * The key imported by the crypto backend, or undefined when the backend cannot import it (the
+   * jose path then reports why). RSA keys under 2048 bits are left to jose too, which refuses them.
+   */
+  fast(): Promise<RsaOaepPrivateKey | undefined> {
+    return (this.#fast ??= (async () => {
+      try {
+        const key = await this.#backend.importRsaPrivateKey(pkcs8Der(this.#pem));
+        return key.modulusLength >= 2048 ? key : undefined;
+      } catch {
+        return undefined;
+      }
+    })());
+  }
+
+  /** The private key imported by jose for `alg` (one of {@link BLOCK_KEY_ALGORITHMS}). */
   get(alg: string): Promise<CryptoKey> {
     let key = this.#byAlg.get(alg);
     if (!key) {
