@@ -7,10 +7,11 @@ import { parseArgs } from 'node:util';
 import { SCOPES } from 'sgid-protocol';
 import { ConfigError, OPTIONS, loadConfig, parseArgsOptions } from './config.js';
 import type { Config } from './config.js';
-import { describeKey, rotateKeys, signingKeyAt } from './keys/key-ring.js';
+import { JWKS_MAX_AGE, describeKey, rotateKeys, signingKeyAt } from './keys/key-ring.js';
 import { ClientInputError, createClient, publicView } from './portal/clients.js';
 import { createProvider, openContext } from './provider.js';
 import { openStore } from './store/index.js';
+import { StoreUnavailableError } from './store/types.js';
 import { PersonaValidationError } from './wallet/personas/index.js';
 
 /** A mistake in how the command was called: printed without a stack, exit code 2. */
@@ -170,7 +171,15 @@ async function keysCommand(sub: string | undefined, values: Record<string, unkno
   try {
     if (sub === 'rotate') {
       const next = await rotateKeys(ctx.store, config.keyRotationDelay, config.tokenTtl);
-      return print(`Published key ${next.kid}; it signs from ${new Date(next.activateAt!).toISOString()}.`);
+      print(`Published key ${next.kid}; it signs from ${new Date(next.activateAt!).toISOString()}.`);
+      print(`The current key stays published until every ID token it signed has expired (--token-ttl ${config.tokenTtl} s: use the servers' value).`);
+      if (config.keyRotationDelay < JWKS_MAX_AGE) {
+        process.stderr.write(
+          `warning: --key-rotation-delay ${config.keyRotationDelay} s is shorter than the JWKS cache lifetime (${JWKS_MAX_AGE} s): ` +
+            'a relying party that caches the JWKS may meet the new key before it has fetched it.\n',
+        );
+      }
+      return;
     }
     if (sub === 'list') {
       const now = Date.now();
@@ -240,6 +249,14 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof PersonaValidationError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof StoreUnavailableError) {
+      // The message names the service and its URL (never a password); no stack trace.
+      process.stderr.write(
+        `error: cannot open the store: ${err.message}\n` +
+          'Check --database-url / SGID_DATABASE_URL and --redis-url / SGID_REDIS_URL, and that the service is running.\n',
+      );
+      return 1;
     }
     process.stderr.write(`error: ${(err as Error).message}\n`);
     return 1;

@@ -112,7 +112,12 @@ function quoteHeader(s: string): string {
 
 function sendError(ctx: ProviderContext, err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const e = toOAuthError(err, req);
-  if (e.status >= 500) req.log.error({ err: e.cause ?? err, route: req.routeOptions.url }, 'request failed');
+  if (e.error === 'temporarily_unavailable') {
+    // An outage of a store: one line per request, naming the service, without a stack.
+    req.log.warn({ route: req.routeOptions.url, reason: (e.cause as Error | undefined)?.message ?? e.message }, 'store unavailable');
+  } else if (e.status >= 500) {
+    req.log.error({ err: e.cause ?? err, route: req.routeOptions.url }, 'request failed');
+  }
   ctx.metrics.errors.set(e.error, (ctx.metrics.errors.get(e.error) ?? 0) + 1);
   reply.code(e.status).headers(e.headers).header('cache-control', 'no-store');
   const format = req.routeOptions.config?.errorFormat ?? 'json';

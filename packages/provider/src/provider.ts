@@ -1,5 +1,6 @@
 /** Builds a running provider from a config: store, keys, personas, HTTP app. */
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { ClientKeyCache } from './context.js';
@@ -51,6 +52,7 @@ export async function createProvider(config: Config, store?: Store): Promise<Pro
   const app = await buildApp(ctx);
   const sweeper = setInterval(() => void ctx.store.sweep().catch(() => undefined), 60_000);
   sweeper.unref();
+  const inFlight = trackRequests(app);
   let closed = false;
   return {
     ctx,
@@ -64,8 +66,50 @@ export async function createProvider(config: Config, store?: Store): Promise<Pro
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
-      await app.close();
+      // Stops accepting connections and drops idle ones; requests in flight finish (each
+      // answered with `Connection: close`), then the store is closed.
+      inFlight.stopKeepAlive();
+      const closing = app.close();
+      await inFlight.drained(CLOSE_GRACE_MS);
+      app.server.closeAllConnections();
+      await closing;
       if (!store) await ctx.store.close();
+    },
+  };
+}
+
+/** How long close() waits for requests in flight before closing the store anyway. */
+const CLOSE_GRACE_MS = 10_000;
+
+/** Counts the requests between their arrival and the end of their response (or abort). */
+function trackRequests(app: FastifyInstance): { stopKeepAlive(): void; drained(timeoutMs: number): Promise<void> } {
+  const open = new Set<ServerResponse>();
+  const waiters = new Set<() => void>();
+  let stopping = false;
+  app.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    open.add(res);
+    if (stopping) res.shouldKeepAlive = false;
+    res.once('close', () => {
+      open.delete(res);
+      if (open.size === 0) for (const w of waiters) w();
+    });
+  });
+  return {
+    stopKeepAlive() {
+      stopping = true;
+      for (const res of open) if (!res.headersSent) res.shouldKeepAlive = false;
+    },
+    drained(timeoutMs) {
+      if (open.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(done);
+      });
     },
   };
 }

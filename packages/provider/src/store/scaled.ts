@@ -3,9 +3,9 @@
  * provider processes keep no state of their own, so any number of them can serve one login
  * between them.
  */
-import { openPostgresDurable } from './postgres/index.js';
+import { openPostgresDurable, redactPostgresUrl } from './postgres/index.js';
 import type { PostgresDurableOptions, PostgresDurableStore } from './postgres/index.js';
-import { openRedisEphemeral } from './redis/index.js';
+import { openRedisEphemeral, redactRedisUrl } from './redis/index.js';
 import type { RedisEphemeralOptions, RedisEphemeralStore } from './redis/index.js';
 import type {
   ClientRecord,
@@ -14,6 +14,7 @@ import type {
   SigningKeyRecord,
   Store,
 } from './types.js';
+import { StoreUnavailableError } from './types.js';
 
 export interface ScaledStoreOptions {
   /** `postgres://…` for clients, keys, personas and settings. */
@@ -41,9 +42,19 @@ export async function openScaledStore(opts: ScaledStoreOptions): Promise<Store> 
   if (durable.status === 'rejected' || ephemeral.status === 'rejected') {
     if (durable.status === 'fulfilled') await durable.value.close().catch(() => undefined);
     if (ephemeral.status === 'fulfilled') await ephemeral.value.close().catch(() => undefined);
-    throw durable.status === 'rejected' ? durable.reason : (ephemeral as PromiseRejectedResult).reason;
+    if (durable.status === 'rejected') throw naming(durable.reason, redactPostgresUrl(opts.databaseUrl), 'PostgreSQL');
+    throw naming((ephemeral as PromiseRejectedResult).reason, redactRedisUrl(opts.redisUrl), 'Redis');
   }
   return new ScaledStore(durable.value, ephemeral.value);
+}
+
+/**
+ * An opening failure that is not a lost connection (wrong password, missing database, a schema
+ * newer than this provider) says which service it came from, without credentials.
+ */
+function naming(err: unknown, where: string, service: string): unknown {
+  if (err instanceof StoreUnavailableError || !(err instanceof Error) || err.message.includes(where)) return err;
+  return new Error(`${service} (${where}): ${err.message}`, { cause: err });
 }
 
 class ScaledStore implements Store {
@@ -110,9 +121,16 @@ class ScaledStore implements Store {
     return this.#ephemeral.increment(kind, key, ttlMs);
   }
 
-  /** Pings both; the first failure (a StoreUnavailableError) is thrown. */
+  /** Pings both; when either fails, one error names every service that is away (for /readyz). */
   async ping(): Promise<void> {
-    await Promise.all([this.#durable.ping(), this.#ephemeral.ping()]);
+    const results = await Promise.allSettled([this.#durable.ping(), this.#ephemeral.ping()]);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    if (failed.length === 1) throw failed[0];
+    if (failed.length > 1) {
+      const all = failed.every((e) => e instanceof StoreUnavailableError);
+      const message = failed.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
+      throw all ? new StoreUnavailableError(message, { cause: failed[0] }) : failed.find((e) => !(e instanceof StoreUnavailableError));
+    }
   }
 
   /** Nothing to do: Redis expires short-lived records itself. */

@@ -41,6 +41,11 @@ export class PersonaDirectory {
   }
 
   async get(id: string, today = new Date()): Promise<Persona | undefined> {
+    const found = (await this.list(today)).find((p) => p.id === id);
+    if (found || !this.extra) return found;
+    // Not here: it may have been added by another process since the last reload. One query
+    // settles it, so a persona added on one process can be chosen on another at once.
+    this.extra = undefined;
     return (await this.list(today)).find((p) => p.id === id);
   }
 
