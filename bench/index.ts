@@ -307,7 +307,7 @@ async function mainRun(): Promise<number> {
       table(
         ['SDK CPU per login (callback + userinfo)', 'ms'],
         [
-          ['crypto floor (WebCrypto)', sdk.floorMsPerLogin.toFixed(3)],
+          ['crypto floor (node:crypto)', sdk.floorMsPerLogin.toFixed(3)],
           ['sgid-client (ours)', sdk.oursMsPerLogin.toFixed(3)],
           ['@opengovsg/sgid-client (official)', sdk.officialMsPerLogin.toFixed(3)],
         ],

@@ -10,9 +10,9 @@ import {
   invalidScope,
   isPkceString,
   parseScopeString,
-  s256Challenge,
   unsupportedResponseType,
 } from 'sgid-protocol';
+import { createHash } from 'node:crypto';
 import type { ClientRecord } from '../store/types.js';
 
 export type Params = Readonly<Record<string, string | string[] | undefined>>;
@@ -89,8 +89,12 @@ export function checkCodeChallenge(challenge: string | undefined, method: string
   return challenge;
 }
 
-/** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) must equal the challenge sent at authorize. */
-export async function checkCodeVerifier(verifier: string, challenge: string): Promise<void> {
+/**
+ * RFC 7636 §4.6: BASE64URL(SHA256(verifier)) must equal the challenge sent at authorize.
+ * Hashed with node:crypto: on Node 20 a WebCrypto digest costs ~100 µs of thread-pool hand-off,
+ * more than the hash itself.
+ */
+export function checkCodeVerifier(verifier: string, challenge: string): void {
   if (!isPkceString(verifier)) {
     throw invalidGrant(
       `code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~]; this one has ${[...verifier].length} characters${
@@ -98,7 +102,7 @@ export async function checkCodeVerifier(verifier: string, challenge: string): Pr
       }`,
     );
   }
-  if ((await s256Challenge(verifier)) !== challenge) {
+  if (createHash('sha256').update(verifier, 'ascii').digest('base64url') !== challenge) {
     throw invalidGrant('code_verifier does not match the code_challenge sent to authorize (expected BASE64URL(SHA256(code_verifier)))');
   }
 }

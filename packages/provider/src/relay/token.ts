@@ -61,7 +61,7 @@ export async function exchangeCode(
   if (record.redirectUri !== redirectUri) {
     throw invalidGrant(`redirect_uri "${redirectUri}" differs from the one sent to authorize ("${record.redirectUri}")`);
   }
-  await checkCodeVerifier(codeVerifier, record.codeChallenge);
+  checkCodeVerifier(codeVerifier, record.codeChallenge);
   if (!(await ctx.store.consume<CodeRecord>('code', codeKey))) return refuseReplay(ctx, codeKey);
 
   const accessToken = randomToken(32);
