@@ -2,24 +2,9 @@
  * Which PostgreSQL failures mean "the database cannot be reached" (answered 503 and retried
  * later) rather than a mistake in our SQL or data (which must surface as it is).
  */
+import { NETWORK_CODES } from '../network-errors.js';
 import { StoreUnavailableError } from '../types.js';
 
-/** Socket-level error codes from Node's net/dns layers. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  // A Unix socket path that does not exist (server not started).
-  'ENOENT',
-]);
 
 /**
  * SQLSTATEs that say the server, not the statement, is the problem: class 08 (connection

@@ -2,23 +2,9 @@
  * Which Redis failures mean "Redis cannot be reached or cannot serve now" (answered 503 and
  * retried later) rather than a mistake of ours (a wrong type, bad JSON), which surfaces as it is.
  */
+import { NETWORK_CODES } from '../network-errors.js';
 import { StoreUnavailableError } from '../types.js';
 
-/** Socket-level error codes from Node's net/dns layers. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'ENOENT',
-]);
 
 /** What ioredis says when a command cannot be sent or its connection went away. */
 const CLIENT_SIDE_MESSAGES = [
