@@ -7,9 +7,10 @@ import { spawn, execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../packages/provider/test/helpers/ports.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PROVIDER_BIN = join(ROOT, 'packages/provider/bin/sgid-provider.js');
@@ -20,17 +21,6 @@ export const MOCKPASS_DIR = dirname(require.resolve('@opengovsg/mockpass/package
 const live = new Set<ChildProcess>();
 export function killAllChildren(): void {
   for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether something accepts TCP connections at host:port within `ms`. */

@@ -2,6 +2,7 @@
  * PEM handling without Node APIs: PKCS#1 → PKCS#8 conversion (the official SDK uses node-rsa for
  * it) and the normalisation the official SDK applies to a private key it is given.
  */
+import { concat } from './crypto/backend.js';
 import { SgidConfigError, MESSAGES } from './errors.js';
 
 const PKCS1_HEADER = '-----BEGIN RSA PRIVATE KEY-----';
@@ -34,16 +35,6 @@ function derTlv(tag: number, content: Uint8Array | number[]): Uint8Array {
   const out = new Uint8Array(head.length + body.length);
   out.set(head);
   out.set(body, head.length);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

@@ -3,20 +3,10 @@
  * without Node's `crypto` module. Keys that serve several messages (the client's private key,
  * per OAEP hash; the provider's public keys; the block key) are imported once.
  */
-import { aadLengthBlock, equalBytes, type AesGcmKey, type CryptoBackend, type OaepHash } from './backend.js';
+import { aadLengthBlock, concat, equalBytes, type AesGcmKey, type CryptoBackend, type OaepHash } from './backend.js';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 const bytes = (b: Uint8Array): Bytes => b as Bytes;
-
-function concat(...parts: Uint8Array[]): Bytes {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** The modulus length of an imported RSA CryptoKey. */
 const modulusLengthOf = (key: CryptoKey): number => (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;

@@ -7,8 +7,8 @@
  * sibling domain does not help). The Origin header (or, when it is "null", Sec-Fetch-Site)
  * must also say the form came from the provider's own pages.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { randomToken } from '../util/secrets.js';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual, randomToken } from '../util/secrets.js';
 
 export const CSRF_COOKIE = 'sgid_portal_csrf';
 /** The hidden form field that carries the token. */
@@ -37,9 +37,7 @@ export function csrfToken(key: Buffer, cookieValue: string): string {
 /** Constant-time check of a submitted token against the browser's cookie. */
 export function csrfTokenMatches(key: Buffer, cookieValue: string | undefined, submitted: unknown): boolean {
   if (!isCsrfCookieValue(cookieValue) || typeof submitted !== 'string') return false;
-  const expected = Buffer.from(csrfToken(key, cookieValue));
-  const given = Buffer.from(submitted);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return constantTimeEqual(csrfToken(key, cookieValue), submitted);
 }
 
 /**

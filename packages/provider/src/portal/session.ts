@@ -5,6 +5,7 @@
  * token itself (changing the token signs everybody out; nothing extra needs storing).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../util/secrets.js';
 
 export const SESSION_COOKIE = 'sgid_portal_session';
 /** How long a sign-in lasts. */
@@ -29,9 +30,7 @@ export function sessionValid(adminToken: string, value: string | undefined, now 
   const m = /^v1\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(value ?? '');
   if (!m) return false;
   const expires = Number(m[1]);
-  const expected = Buffer.from(mac(adminToken, expires));
-  const given = Buffer.from(m[2]!);
-  return expected.length === given.length && timingSafeEqual(expected, given) && expires > now;
+  return constantTimeEqual(mac(adminToken, expires), m[2]!) && expires > now;
 }
 
 /**

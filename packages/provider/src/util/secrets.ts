@@ -35,11 +35,16 @@ export function hashSecret(secret: string): string {
   return `sha256:${createHash('sha256').update(secret, 'utf8').digest('base64url')}`;
 }
 
+/** Constant-time equality of two strings (only their lengths may leak). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** Constant-time comparison of a presented secret with a stored hash. */
 export function secretMatches(secret: string, stored: string): boolean {
-  const a = Buffer.from(hashSecret(secret));
-  const b = Buffer.from(stored);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(hashSecret(secret), stored);
 }
 
 /** Pairwise subject: stable per (client, person), unlinkable across clients, not reversible. */

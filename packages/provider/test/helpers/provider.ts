@@ -2,7 +2,7 @@
  * Starts a real provider over HTTP on a free loopback port, with a real SQLite store
  * (in memory unless `data` is given), for tests of the provider and of relying parties.
  */
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import type { ClientCredentials } from 'sgid-protocol';
 import { loadConfig } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
@@ -12,16 +12,7 @@ import type { Provider } from '../../src/provider.js';
 import type { Store } from '../../src/store/types.js';
 import { builtInPersonas } from '../../src/wallet/personas/index.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './ports.js';
 
 export interface TestProvider {
   /** Origin, e.g. http://127.0.0.1:PORT — what SDKs take as `hostname`. */

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { freePort } from './ports.js';
 
 export const TEST_DATABASE_URL = process.env.SGID_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.SGID_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -119,17 +120,7 @@ export async function deleteRedisPrefixes(url: string, prefixes: Iterable<string
   }
 }
 
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from './ports.js';
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
