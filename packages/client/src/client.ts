@@ -10,7 +10,7 @@ import { MESSAGES, SgidConfigError, SgidLoginError, SgidResponseError, SgidUseri
 import { decryptUserinfoData } from './decrypt.js';
 import { parseData, type ParseDataOptions, type SgidParsedData } from './data-types.js';
 import { requestJson, type HttpOptions } from './http.js';
-import { validateIdToken } from './id-token.js';
+import { checkIdToken } from './id-token.js';
 import { JwksCache } from './jwks.js';
 import { PrivateKeyCache } from './keys.js';
 import { generateNonce } from './generators.js';
@@ -34,13 +34,20 @@ export const DEFAULT_TIMEOUT_MS = 3500;
  * application/x-www-form-urlencoded, as URLSearchParams serialises it (WHATWG URL): only
  * `*-._` and alphanumerics stay, space becomes '+'. encodeURIComponent plus the differences.
  */
+const FORM_SAFE = /^[\w*.-]*$/;
+
+function formEncodeValue(v: unknown): string {
+  const s = String(v);
+  if (FORM_SAFE.test(s)) return s; // most codes, verifiers, ids and secrets: nothing to escape
+  const e = encodeURIComponent(s);
+  return /[!'()~]|%20/.test(e) ? e.replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+') : e;
+}
+
 function formEncode(pairs: [string, unknown][]): string {
-  const enc = (v: unknown) => {
-    const e = encodeURIComponent(String(v));
-    return /[!'()~]|%20/.test(e) ? e.replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+') : e;
-  };
+  let out = '';
   try {
-    return pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+    for (const [k, v] of pairs) out += `${out ? '&' : ''}${formEncodeValue(k)}=${formEncodeValue(v)}`;
+    return out;
   } catch {
     // a lone surrogate (encodeURIComponent throws; URLSearchParams writes U+FFFD)
     return new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString();
@@ -212,11 +219,12 @@ export class SgidClient {
       throw new SgidResponseError('ERR_NO_ID_TOKEN', MESSAGES.NO_ID_TOKEN, 'Request the "openid" scope at authorizationUrl(); check hostname.');
     }
     const accessToken = typeof tokens.access_token === 'string' ? tokens.access_token : undefined;
-    const claims = await validateIdToken(
+    let claims = checkIdToken(
       idToken,
       { issuer: this.#issuer, clientId: this.#clientId, nonce: nonce ?? undefined, clockTolerance: this.#clockTolerance, accessToken },
       this.#jwks,
     );
+    if (claims instanceof Promise) claims = await claims;
     if (typeof claims.sub !== 'string' || !claims.sub) {
       throw new SgidResponseError('ERR_NO_SUB', MESSAGES.NO_SUB, 'The provider issued an ID token without a subject: check hostname.');
     }

@@ -15,8 +15,8 @@
 import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import type { CompactJWEHeaderParameters, CryptoKey } from 'jose';
 import { decodeBase64url } from './crypto/base64url.js';
-import { GCMKW_KEY_BYTES, OAEP_HASHES, type AesGcmKey, type CryptoBackend, type MaybePromise } from './crypto/backend.js';
-import { decoder, decryptContent, parseCompactJwe } from './crypto/jose-compact.js';
+import { GCMKW_KEY_BYTES, OAEP_HASHES, type AesGcmKey, type CryptoBackend, type MaybePromise, type RsaOaepPrivateKey } from './crypto/backend.js';
+import { decoder, decryptContent, parseCompactJwe, type ParsedJwe } from './crypto/jose-compact.js';
 import { MESSAGES, SgidError, SgidUserinfoError } from './errors.js';
 import { BLOCK_KEY_ALGORITHMS, type PrivateKeyCache } from './keys.js';
 
@@ -40,19 +40,29 @@ function blockKeyFromJwk(plaintext: Uint8Array, decode: (k: string) => Uint8Arra
   return decode(jwk.k);
 }
 
-/** The fast path for the block key; undefined when it does not apply or fails. */
-async function fastBlockKey(backend: CryptoBackend, key: string, privateKeys: PrivateKeyCache): Promise<Uint8Array | undefined> {
+/**
+ * The fast path for the block key: its raw bytes, or undefined when the fast path does not
+ * apply or fails. Synchronous on a synchronous backend (Node's `crypto`): the whole userinfo
+ * decryption then runs without a single await, which on this path costs more than the AES.
+ */
+function fastBlockKey(backend: CryptoBackend, key: string, rsa: RsaOaepPrivateKey): MaybePromise<Uint8Array | undefined> {
   try {
     const jwe = parseCompactJwe(key);
     const hash = OAEP_HASHES.get(jwe.header.alg);
     if (!hash) return undefined;
-    const rsa = await privateKeys.fast();
-    if (!rsa) return undefined;
-    const cek = await rsa.decrypt(hash, jwe.encryptedKey);
-    return blockKeyFromJwk(await decryptContent(backend, jwe.header.enc, cek, jwe), decodeBase64url);
+    const cek = rsa.decrypt(hash, jwe.encryptedKey);
+    if (cek instanceof Promise) return cek.then((k) => blockKeyFromCek(backend, k, jwe)).catch(() => undefined);
+    return blockKeyFromCek(backend, cek, jwe);
   } catch {
     return undefined;
   }
+}
+
+/** The block key from its JWE's content key; undefined on any failure. */
+function blockKeyFromCek(backend: CryptoBackend, cek: Uint8Array, jwe: ParsedJwe): MaybePromise<Uint8Array | undefined> {
+  const plaintext = decryptContent(backend, jwe.header.enc, cek, jwe);
+  if (plaintext instanceof Promise) return plaintext.then((p) => blockKeyFromJwk(p, decodeBase64url)).catch(() => undefined);
+  return blockKeyFromJwk(plaintext, decodeBase64url);
 }
 
 /** Decrypts the block key JWE with jose and returns the key's raw bytes (the reference path). */
@@ -97,8 +107,11 @@ function finish(plaintext: MaybePromise<Uint8Array>): MaybePromise<string> {
   return plaintext instanceof Promise ? plaintext.then((p) => decoder.decode(p)) : decoder.decode(plaintext);
 }
 
-/** All values on the fast path; undefined when any of them does not apply or fails. */
-async function fastValues(backend: CryptoBackend, entries: [string, unknown][], blockKey: Uint8Array): Promise<string[] | undefined> {
+/**
+ * All values on the fast path; undefined when any of them does not apply or fails. Synchronous
+ * when every value decrypted synchronously.
+ */
+function fastValues(backend: CryptoBackend, entries: [string, unknown][], blockKey: Uint8Array): MaybePromise<string[] | undefined> {
   let gcm: AesGcmKey | undefined;
   const blockGcm = () => (gcm ??= backend.aesGcmKey(blockKey));
   const values: MaybePromise<string>[] = [];
@@ -109,12 +122,12 @@ async function fastValues(backend: CryptoBackend, entries: [string, unknown][], 
       pending ||= v instanceof Promise;
       values.push(v);
     }
-    return pending ? await Promise.all(values) : (values as string[]);
   } catch {
     // A value that failed synchronously leaves the others' promises unobserved: observe them.
     for (const v of values) if (v instanceof Promise) v.catch(() => {});
     return undefined;
   }
+  return pending ? Promise.all(values).catch(() => undefined) : (values as string[]);
 }
 
 /** The values through jose (the reference path). */
@@ -155,9 +168,14 @@ export async function decryptUserinfoData(
   privateKeys: PrivateKeyCache,
 ): Promise<Record<string, string>> {
   const backend = privateKeys.backend;
-  const raw = (await fastBlockKey(backend, key, privateKeys)) ?? (await joseBlockKey(key, privateKeys));
+  // Awaits only where the backend answers asynchronously (WebCrypto) or on first use.
+  const rsa = privateKeys.fastKey ?? (await privateKeys.fast());
+  let raw = rsa ? fastBlockKey(backend, key, rsa) : undefined;
+  if (raw instanceof Promise) raw = await raw;
+  raw ??= await joseBlockKey(key, privateKeys);
   const entries = Object.entries(data);
-  let values = await fastValues(backend, entries, raw);
+  let values = fastValues(backend, entries, raw);
+  if (values instanceof Promise) values = await values;
   if (!values) {
     try {
       values = await joseValues(entries, raw);

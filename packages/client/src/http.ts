@@ -116,6 +116,7 @@ function parseWwwAuthenticate(header: string | null): Record<string, string> {
 /**
  * Sends a request and returns the parsed JSON body of a 200 response.
  * @param what Names the endpoint in messages ("token", "userinfo", "jwks").
+ * @param init A fresh object per call: its `signal` is set here (the request's deadline).
  */
 export async function requestJson(
   http: HttpOptions,
@@ -130,7 +131,8 @@ export async function requestJson(
   let text: string;
   try {
     try {
-      response = await http.fetch(url, deadline ? { ...init, signal: deadline.signal } : init);
+      if (deadline) init.signal = deadline.signal; // init is the caller's own fresh object
+      response = await http.fetch(url, init);
     } catch (cause) {
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
       throw new SgidResponseError(

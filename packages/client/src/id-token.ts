@@ -6,10 +6,11 @@
  */
 import { compactVerify } from 'jose';
 import { base64url } from 'sgid-protocol';
-import { decodeBase64url } from './crypto/base64url.js';
+import { asciiBytes, decodeBase64url } from './crypto/base64url.js';
 import { decodeJsonSegment } from './crypto/jose-compact.js';
 import { SgidIdTokenError, type SgidErrorCode } from './errors.js';
-import type { JwksCache } from './jwks.js';
+import type { MaybePromise } from './crypto/backend.js';
+import type { JwksCache, VerificationKey } from './jwks.js';
 import { sha256 } from './sha256.js';
 
 /** What an ID token is checked against. */
@@ -43,8 +44,6 @@ function fail(code: SgidErrorCode, message: string, hint: string, cause?: unknow
   throw new SgidIdTokenError(code, message, hint, { cause });
 }
 
-const encoder = new TextEncoder();
-
 /** The lenient decoding used before the signature check (atob: padding and '+' '/' pass). */
 function decodeSegmentLeniently(segment: string): Record<string, unknown> {
   const b64 = segment.replace(/-/g, '+').replace(/_/g, '/');
@@ -70,11 +69,41 @@ function decodeSegment(segment: string): [Record<string, unknown>, strict: boole
 
 const CHECK_HOSTNAME = 'Check that hostname is the provider your client is registered with.';
 
+/** An ID token decoded and its claims checked, waiting for its signature check. */
+interface DecodedIdToken {
+  parts: string[];
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** Whether both segments were strict base64url (else only jose judges the signature). */
+  strict: boolean;
+}
+
 /**
  * Validates an ID token and returns its claims.
  * @throws {SgidIdTokenError} with a code per failed check (`ERR_ID_TOKEN_*`, `ERR_JWKS_*`).
  */
 export async function validateIdToken(idToken: string, expected: IdTokenExpectations, jwks: JwksCache): Promise<IdTokenClaims> {
+  return checkIdToken(idToken, expected, jwks);
+}
+
+/**
+ * {@link validateIdToken}, answering synchronously when it can: when the signing key is already
+ * imported and the backend verifies synchronously (Node's `crypto`), which is every login after
+ * the first. Same checks in the same order; a failure may throw instead of rejecting.
+ */
+export function checkIdToken(idToken: string, expected: IdTokenExpectations, jwks: JwksCache): MaybePromise<IdTokenClaims> {
+  const token = decodeAndCheckClaims(idToken, expected);
+  const kid = typeof token.header.kid === 'string' ? token.header.kid : undefined;
+  const key = jwks.peek(kid);
+  if (!key) return verifySignature(idToken, token, expected, jwks, kid);
+  const fast = fastVerify(key, token);
+  if (fast === true) return checkNonce(token.payload, expected);
+  if (fast === false) return verifySignature(idToken, token, expected, jwks, kid, key);
+  return fast.then((ok) => (ok ? checkNonce(token.payload, expected) : verifySignature(idToken, token, expected, jwks, kid, key)));
+}
+
+/** Decodes the token and checks its claims (all but the nonce and at_hash). */
+function decodeAndCheckClaims(idToken: string, expected: IdTokenExpectations): DecodedIdToken {
   const parts = typeof idToken === 'string' ? idToken.split('.') : [];
   let header: Record<string, unknown>;
   let payload: Record<string, unknown>;
@@ -125,25 +154,50 @@ export async function validateIdToken(idToken: string, expected: IdTokenExpectat
     fail('ERR_ID_TOKEN_AUDIENCE', `azp mismatch, got: ${String(payload.azp)}`, 'Check clientId: the token was issued to another client.');
   }
 
-  const key = await jwks.getKey(typeof header.kid === 'string' ? header.kid : undefined);
-  // Fast path: RS256 over the ASCII of "header.payload" with the backend's key. A token it does
-  // not take (crit, non-base64url segments) or does not accept goes to jose, which decides.
-  let verified = false;
-  if (key.fast && strict && header.crit === undefined) {
-    try {
-      verified = await key.fast.verify(encoder.encode(`${parts[0]}.${parts[1]}`), decodeBase64url(parts[2]!));
-    } catch {
-      verified = false;
-    }
+  return { parts, header, payload, strict };
+}
+
+/**
+ * The backend's RS256 check, for tokens it takes (no crit, strict base64url segments); false
+ * when it does not take the token or the signature does not verify (jose then decides).
+ */
+function fastVerify(key: VerificationKey, token: DecodedIdToken): MaybePromise<boolean> {
+  if (!key.fast || !token.strict || token.header.crit !== undefined) return false;
+  const { parts } = token;
+  try {
+    const ok = key.fast.verify(asciiBytes(`${parts[0]}.${parts[1]}`), decodeBase64url(parts[2]!));
+    return ok instanceof Promise ? ok.catch(() => false) : ok;
+  } catch {
+    return false;
   }
-  if (!verified) {
+}
+
+/**
+ * The signature check when it could not be settled synchronously: fetches or imports the key
+ * when needed (`known`: the key already tried on the fast path, which did not accept the token),
+ * then jose, the reference, decides what the fast path did not accept.
+ */
+async function verifySignature(
+  idToken: string,
+  token: DecodedIdToken,
+  expected: IdTokenExpectations,
+  jwks: JwksCache,
+  kid: string | undefined,
+  known?: VerificationKey,
+): Promise<IdTokenClaims> {
+  const key = known ?? (await jwks.getKey(kid));
+  if (known || !(await fastVerify(key, token))) {
     try {
       await compactVerify(idToken, await key.jose(), { algorithms: ['RS256'] });
     } catch (err) {
       fail('ERR_ID_TOKEN_SIGNATURE', 'failed to validate JWT signature', 'The token was altered or not signed by this provider: check hostname.', err);
     }
   }
+  return checkNonce(token.payload, expected);
+}
 
+/** The checks after the signature: nonce, then at_hash. */
+function checkNonce(payload: Record<string, unknown>, expected: IdTokenExpectations): IdTokenClaims {
   if ((payload.nonce !== undefined || expected.nonce !== undefined) && payload.nonce !== expected.nonce) {
     fail(
       'ERR_ID_TOKEN_NONCE',

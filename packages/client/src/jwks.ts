@@ -47,6 +47,8 @@ export class JwksCache {
   #fetchedAt = -Infinity;
   #inFlight: Promise<JWK[]> | undefined;
   readonly #imported = new WeakMap<JWK, Promise<VerificationKey>>();
+  /** The imports that have completed, for {@link peek}. */
+  readonly #ready = new WeakMap<JWK, VerificationKey>();
   /** Clock, replaceable in tests. */
   now: () => number = () => Date.now();
 
@@ -81,14 +83,32 @@ export class JwksCache {
     return this.#inFlight;
   }
 
+  #matches(k: JWK, kid: string | undefined): boolean {
+    return k.kty === 'RSA' && (k.use === undefined || k.use === 'sig') && (k.alg === undefined || k.alg === 'RS256') && (kid === undefined || k.kid === kid);
+  }
+
   #match(keys: JWK[], kid: string | undefined): JWK[] {
-    return keys.filter(
-      (k) =>
-        k.kty === 'RSA' &&
-        (k.use === undefined || k.use === 'sig') &&
-        (k.alg === undefined || k.alg === 'RS256') &&
-        (kid === undefined || k.kid === kid),
-    );
+    return keys.filter((k) => this.#matches(k, kid));
+  }
+
+  /**
+   * The key {@link getKey} would return for `kid`, when it is known and already imported;
+   * undefined otherwise (then call getKey, which fetches, imports or throws). Lets a login
+   * verify its ID token without an await.
+   */
+  peek(kid: string | undefined): VerificationKey | undefined {
+    const keys = this.#keys;
+    if (!keys) return undefined;
+    let found: JWK | undefined;
+    for (const k of keys) {
+      if (!this.#matches(k, kid)) continue;
+      if (found) {
+        if (kid === undefined) return undefined; // ambiguous: getKey reports it
+        break;
+      }
+      found = k;
+    }
+    return found && this.#ready.get(found);
   }
 
   /**
@@ -121,6 +141,10 @@ export class JwksCache {
     if (!key) {
       key = importVerificationKey(jwk, this.#backend);
       this.#imported.set(jwk, key);
+      key.then(
+        (k) => this.#ready.set(jwk, k),
+        () => {},
+      );
     }
     try {
       return await key;

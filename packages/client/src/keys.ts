@@ -29,6 +29,7 @@ export class PrivateKeyCache {
   readonly #backend: CryptoBackend;
   readonly #byAlg = new Map<string, Promise<CryptoKey>>();
   #fast: Promise<RsaOaepPrivateKey | undefined> | undefined;
+  #fastKey: RsaOaepPrivateKey | undefined;
 
   constructor(pkcs8Pem: string, backend: CryptoBackend) {
     this.#pem = pkcs8Pem;
@@ -48,11 +49,18 @@ export class PrivateKeyCache {
     return (this.#fast ??= (async () => {
       try {
         const key = await this.#backend.importRsaPrivateKey(pkcs8Der(this.#pem));
-        return key.modulusLength >= 2048 ? key : undefined;
+        if (key.modulusLength < 2048) return undefined;
+        this.#fastKey = key;
+        return key;
       } catch {
         return undefined;
       }
     })());
+  }
+
+  /** The key {@link fast} resolved to, once it has (so later calls need not await). */
+  get fastKey(): RsaOaepPrivateKey | undefined {
+    return this.#fastKey;
   }
 
   /** The private key imported by jose for `alg` (one of {@link BLOCK_KEY_ALGORITHMS}). */

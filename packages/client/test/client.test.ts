@@ -209,17 +209,24 @@ test('a nonce in the token that the caller did not pass is refused (nonce: null)
   assert.equal(cb.sub, 'stub-sub-123');
 });
 
-test('signature: a token signed by an unpublished key is refused', async () => {
-  const client = newClient();
-  const l = await login(client);
+test('signature: a token signed by an unpublished key is refused, before and after the key is cached', async () => {
   const rogue = await makeSigningKey('key-1'); // same kid, other key
   const saved = stub.signWith;
-  stub.signWith = rogue;
-  try {
-    await assert.rejects(client.callback(l), rejectsWith('ERR_ID_TOKEN_SIGNATURE', 'failed to validate JWT signature'));
-  } finally {
-    stub.signWith = saved;
+  // A fresh client (JWKS fetched during the check), then one whose key is cached and imported
+  // (the check then runs synchronously on the fast path, and jose has the last word).
+  const fresh = newClient();
+  const warm = newClient();
+  assert.equal((await warm.callback(await login(warm))).sub, 'stub-sub-123');
+  for (const client of [fresh, warm]) {
+    const l = await login(client);
+    stub.signWith = rogue;
+    try {
+      await assert.rejects(client.callback(l), rejectsWith('ERR_ID_TOKEN_SIGNATURE', 'failed to validate JWT signature'));
+    } finally {
+      stub.signWith = saved;
+    }
   }
+  assert.equal((await warm.callback(await login(warm))).sub, 'stub-sub-123', 'the good key still verifies');
 });
 
 test('JWKS: cached; an unknown kid refetches at most once a minute; rotation works', async () => {

@@ -106,4 +106,19 @@ for (const backend of backends) {
     const critSig = rsaSign('sha256', Buffer.from(`${critHeader}.${p}`), signing.privateKey).toString('base64url');
     await assert.rejects(validateIdToken(`${critHeader}.${p}.${critSig}`, expected, jwks), code('ERR_ID_TOKEN_SIGNATURE'));
   });
+
+  test(`${backend.name}: JWKS peek answers only for a fetched, imported, unambiguous key`, async () => {
+    const jwkOf = async (kid: string) => ({ ...(await exportJWK(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey)), kid, use: 'sig', alg: 'RS256' });
+    const keys = [await jwkOf('k1'), await jwkOf('k2')];
+    const jwks = new JwksCache('http://p.invalid/v2/.well-known/jwks.json', { fetch: async () => Response.json({ keys }), timeout: 1000 }, backend);
+    assert.equal(jwks.peek('k1'), undefined, 'nothing fetched yet');
+    const k1 = await jwks.getKey('k1');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(jwks.peek('k1'), k1);
+    assert.equal(jwks.peek('k2'), undefined, 'fetched but not imported yet');
+    assert.equal(jwks.peek('k3'), undefined, 'unknown kid: getKey decides (refetch or error)');
+    assert.equal(jwks.peek(undefined), undefined, 'no kid and two keys: getKey reports the ambiguity');
+    await assert.rejects(jwks.getKey(undefined), code('ERR_JWKS_NO_MATCHING_KEY'));
+    assert.equal(jwks.fetchCount, 1);
+  });
 }

@@ -33,7 +33,10 @@ export interface CryptoBackend {
   importRsaPrivateKey(pkcs8Der: Uint8Array): MaybePromise<RsaOaepPrivateKey & { modulusLength: number }>;
   /** Imports an RSA public JWK's `n` and `e`. @throws when they are not a valid key. */
   importRsaPublicJwk(n: string, e: string): MaybePromise<Rs256PublicKey & { modulusLength: number }>;
+  /** A key for several AES-GCM decryptions (WebCrypto imports it once). */
   aesGcmKey(raw: Uint8Array): AesGcmKey;
+  /** One AES-GCM decryption with a key used once. @throws as {@link AesGcmKey.decrypt}. */
+  aesGcmDecrypt(raw: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): MaybePromise<Uint8Array>;
   /**
    * AES_CBC_HMAC_SHA2 content decryption (RFC 7518 §5.2; A128CBC-HS256, A192CBC-HS384,
    * A256CBC-HS512 by key length 32/48/64): the tag is checked before decrypting.

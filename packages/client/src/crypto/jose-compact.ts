@@ -3,7 +3,7 @@
  * protected header without `crit` or `zip`. Anything else throws, and the caller hands the
  * message to jose, which decides (and produces the same errors as before).
  */
-import { asciiBytes, decodeBase64url } from './base64url.js';
+import { asciiBytes, decodeBase64url, decodeBase64urlText } from './base64url.js';
 import { CONTENT_KEY_BYTES, type CryptoBackend, type MaybePromise } from './backend.js';
 
 export const decoder = new TextDecoder();
@@ -20,7 +20,7 @@ export interface ParsedJwe {
 
 /** Decodes a base64url segment holding a JSON object. @throws {TypeError} otherwise. */
 export function decodeJsonSegment(segment: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(decoder.decode(decodeBase64url(segment)));
+  const value: unknown = JSON.parse(decodeBase64urlText(segment));
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('not a JSON object');
   return value as Record<string, unknown>;
 }
@@ -48,6 +48,6 @@ export function parseCompactJwe(jwe: unknown): ParsedJwe {
  */
 export function decryptContent(backend: CryptoBackend, enc: unknown, cek: Uint8Array, jwe: ParsedJwe): MaybePromise<Uint8Array> {
   if (CONTENT_KEY_BYTES.get(enc) !== cek.length) throw new TypeError('unsupported enc or wrong key length');
-  if ((enc as string).endsWith('GCM')) return backend.aesGcmKey(cek).decrypt(jwe.iv, jwe.ciphertext, jwe.tag, jwe.aad);
+  if ((enc as string).endsWith('GCM')) return backend.aesGcmDecrypt(cek, jwe.iv, jwe.ciphertext, jwe.tag, jwe.aad);
   return backend.aesCbcHmacDecrypt(cek, jwe.iv, jwe.ciphertext, jwe.tag, jwe.aad);
 }

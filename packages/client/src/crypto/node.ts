@@ -59,6 +59,18 @@ function rsaModulusLength(key: NodeKeyObject): number {
 
 export function nodeCryptoBackend(nc: NodeCryptoModule): CryptoBackend {
   const padding = nc.constants.RSA_PKCS1_OAEP_PADDING;
+  const gcmDecrypt = (raw: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): Uint8Array => {
+    const algorithm = GCM[raw.length];
+    if (!algorithm) throw new TypeError('invalid AES key length');
+    if (iv.length !== 12 || tag.length !== 16) throw new TypeError('invalid AES-GCM IV or tag length');
+    // The tag length is checked above (passing authTagLength costs more than the check).
+    const decipher = nc.createDecipheriv(algorithm, raw, iv);
+    if (aad) decipher.setAAD(aad);
+    decipher.setAuthTag(tag);
+    const plaintext = decipher.update(ciphertext);
+    decipher.final(); // checks the tag; GCM is a stream mode, so final() never adds bytes
+    return plaintext;
+  };
   return {
     name: 'node-crypto',
     importRsaPrivateKey(pkcs8Der) {
@@ -84,20 +96,10 @@ export function nodeCryptoBackend(nc: NodeCryptoModule): CryptoBackend {
       };
     },
     aesGcmKey(raw) {
-      const algorithm = GCM[raw.length];
-      if (!algorithm) throw new TypeError('invalid AES key length');
-      return {
-        decrypt(iv, ciphertext, tag, aad) {
-          if (iv.length !== 12 || tag.length !== 16) throw new TypeError('invalid AES-GCM IV or tag length');
-          // The tag length is checked above (passing authTagLength costs more than the check).
-          const decipher = nc.createDecipheriv(algorithm, raw, iv);
-          if (aad) decipher.setAAD(aad);
-          decipher.setAuthTag(tag);
-          const head = decipher.update(ciphertext);
-          return concat(head, decipher.final());
-        },
-      };
+      if (!GCM[raw.length]) throw new TypeError('invalid AES key length');
+      return { decrypt: (iv, ciphertext, tag, aad) => gcmDecrypt(raw, iv, ciphertext, tag, aad) };
     },
+    aesGcmDecrypt: gcmDecrypt,
     aesCbcHmacDecrypt(cek, iv, ciphertext, tag, aad) {
       const algorithms = CBC_HMAC[cek.length];
       if (!algorithms) throw new TypeError('invalid AES_CBC_HMAC_SHA2 key length');

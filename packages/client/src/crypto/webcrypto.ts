@@ -12,6 +12,19 @@ const bytes = (b: Uint8Array): Bytes => b as Bytes;
 const modulusLengthOf = (key: CryptoKey): number => (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
 
 export function webCryptoBackend(subtle: SubtleCrypto = globalThis.crypto.subtle): CryptoBackend {
+  const aesGcmKey = (raw: Uint8Array): AesGcmKey => {
+    if (raw.length !== 16 && raw.length !== 24 && raw.length !== 32) throw new TypeError('invalid AES key length');
+    let key: Promise<CryptoKey> | undefined;
+    return {
+      async decrypt(iv, ciphertext, tag, aad) {
+        if (iv.length !== 12 || tag.length !== 16) throw new TypeError('invalid AES-GCM IV or tag length');
+        key ??= subtle.importKey('raw', bytes(raw), 'AES-GCM', false, ['decrypt']);
+        const params: AesGcmParams = { name: 'AES-GCM', iv: bytes(iv), tagLength: 128 };
+        if (aad) params.additionalData = bytes(aad);
+        return new Uint8Array(await subtle.decrypt(params, await key, concat(ciphertext, tag)));
+      },
+    };
+  };
   return {
     name: 'webcrypto',
     async importRsaPrivateKey(pkcs8Der) {
@@ -38,19 +51,8 @@ export function webCryptoBackend(subtle: SubtleCrypto = globalThis.crypto.subtle
         verify: (signingInput, signature) => subtle.verify('RSASSA-PKCS1-v1_5', key, bytes(signature), bytes(signingInput)).catch(() => false),
       };
     },
-    aesGcmKey(raw): AesGcmKey {
-      if (raw.length !== 16 && raw.length !== 24 && raw.length !== 32) throw new TypeError('invalid AES key length');
-      let key: Promise<CryptoKey> | undefined;
-      return {
-        async decrypt(iv, ciphertext, tag, aad) {
-          if (iv.length !== 12 || tag.length !== 16) throw new TypeError('invalid AES-GCM IV or tag length');
-          key ??= subtle.importKey('raw', bytes(raw), 'AES-GCM', false, ['decrypt']);
-          const params: AesGcmParams = { name: 'AES-GCM', iv: bytes(iv), tagLength: 128 };
-          if (aad) params.additionalData = bytes(aad);
-          return new Uint8Array(await subtle.decrypt(params, await key, concat(ciphertext, tag)));
-        },
-      };
-    },
+    aesGcmKey,
+    aesGcmDecrypt: (raw, iv, ciphertext, tag, aad) => aesGcmKey(raw).decrypt(iv, ciphertext, tag, aad),
     async aesCbcHmacDecrypt(cek, iv, ciphertext, tag, aad) {
       const hash = ({ 32: 'SHA-256', 48: 'SHA-384', 64: 'SHA-512' } as Record<number, string>)[cek.length];
       if (!hash) throw new TypeError('invalid AES_CBC_HMAC_SHA2 key length');
