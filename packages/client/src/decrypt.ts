@@ -43,7 +43,7 @@ function blockKeyFromJwk(plaintext: Uint8Array, decode: (k: string) => Uint8Arra
 /**
  * The fast path for the block key: its raw bytes, or undefined when the fast path does not
  * apply or fails. Synchronous on a synchronous backend (Node's `crypto`): the whole userinfo
- * decryption then runs without a single await, which on this path costs more than the AES.
+ * decryption then runs without an await.
  */
 function fastBlockKey(backend: CryptoBackend, key: string, rsa: RsaOaepPrivateKey): MaybePromise<Uint8Array | undefined> {
   try {
