@@ -446,7 +446,7 @@ export async function runSdkCpuBench(opts: { iterations?: number; rounds?: numbe
   log(`  crypto floor (node:crypto, keys pre-imported)   ${ms(floorMs)}`);
   log(`  sgid-client (ours, ${oursBackend} backend)      ${ms(oursMs)}   ${result.oursVsFloor.toFixed(2)}x floor (target <= 1.5x)`);
   log(`  @opengovsg/sgid-client (official)               ${ms(officialMs)}   ${result.officialVsOurs.toFixed(2)}x ours (target >= 4x)`);
-  log(`  reference: the login inline, no error handling   ${ms(inlineMs)}   ${result.officialVsInline.toFixed(2)}x less than official (the most any fetch-based SDK could show)`);
+  log(`  reference: the login inline, no error handling   ${ms(inlineMs)}   ${result.officialVsInline.toFixed(2)}x less than official (about the most a fetch-based SDK can show here)`);
   log(`  sgid-client, WebCrypto backend forced           ${ms(oursWebCryptoMs)}   ${(officialMs / oursWebCryptoMs).toFixed(2)}x less than official`);
   log(`  crypto floor on WebCrypto                       ${ms(webCryptoFloorMs)}   (ours-WebCrypto ${result.oursWebCryptoVsWebCryptoFloor.toFixed(2)}x it)`);
   log(
