@@ -16,9 +16,12 @@
  * the SDKs run here. Then the SDK CPU bench (bench/sdk-cpu.ts). Results: a table, targets with
  * PASS/MISS, bench/results/<timestamp>.json|svg and latest.json|svg. Only 127.0.0.1 is used.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { percentile, runClosedLoop, runPaced } from './lib/load.js';
 import type { Login } from './lib/load.js';
@@ -29,7 +32,6 @@ import { barChartSvg, runsTable, table, targetsTable } from './lib/report.js';
 import type { RunRow, Target } from './lib/report.js';
 import { REDIRECT_URI, SCOPE, officialSdkLogin, ourSdkLogin } from './lib/systems.js';
 import type { Credentials } from './lib/systems.js';
-import { runSdkCpuBench } from './sdk-cpu.js';
 import type { SdkCpuBenchResult } from './sdk-cpu.js';
 
 const { values: args } = parseArgs({
@@ -231,11 +233,25 @@ function writeResults(kind: string, json: unknown, svg?: string): void {
   log(`Results: bench/results/${ts}${suffix}.json${svg ? ` and .svg` : ''} (also latest${suffix}.json${svg ? `/latest${suffix}.svg` : ''})`);
 }
 
-/** The SDK CPU bench (bench/sdk-cpu.ts); a failure becomes a note. */
+/**
+ * The SDK CPU bench (bench/sdk-cpu.ts), in a fresh process: after the load runs this one holds a
+ * large heap and JIT state that moved the SDK figures by ±10 % from run to run. A failure
+ * becomes a note.
+ */
 async function sdkCpu(notes: string[]): Promise<SdkCpuBenchResult | undefined> {
   try {
     const iterations = args['sdk-iterations'] ? Number(args['sdk-iterations']) : args.quick ? 200 : 1000;
-    return await runSdkCpuBench({ iterations, rounds: args.quick ? 3 : 5, log: (s) => log(`  ${s}`) });
+    const rounds = args.quick ? 3 : 5;
+    const child = spawn(process.execPath, ['--conditions=sgid-source', '--import', 'tsx', join(ROOT, 'bench/sdk-cpu.ts'), String(iterations), String(rounds), '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    createInterface({ input: child.stderr }).on('line', (line) => log(`  ${line}`));
+    const [code] = (await once(child, 'close')) as [number | null];
+    if (code !== 0) throw new Error(`bench/sdk-cpu.ts exited with ${code}`);
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SdkCpuBenchResult;
   } catch (err) {
     log(`  SDK CPU bench failed: ${(err as Error).message}`);
     notes.push(`SDK CPU bench failed: ${(err as Error).message}`);

@@ -27,7 +27,7 @@
  * of as many (at least 200, and at least 0.5 s of CPU). The systems are measured in turn, `rounds` times (default 3), and each
  * figure is the median of its rounds, so a burst of load on the machine moves one round only.
  *
- * Run alone: `node scripts/run-ts.mjs bench/sdk-cpu.ts [iterations] [rounds]`.
+ * Run alone: see the end of this file.
  */
 import http from 'node:http';
 import { mkdirSync } from 'node:fs';
@@ -456,8 +456,14 @@ export async function runSdkCpuBench(opts: { iterations?: number; rounds?: numbe
   return result;
 }
 
+/**
+ * Run alone: `node scripts/run-ts.mjs bench/sdk-cpu.ts [iterations] [rounds] [--json]`. With
+ * `--json` the report goes to stderr and the result, as JSON, to stdout: bench/index.ts runs the
+ * bench that way, in a fresh process, so the load runs before it leave no heap or JIT state behind.
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const iterations = Number(process.argv[2]) || undefined;
-  const rounds = Number(process.argv[3]) || undefined;
-  await runSdkCpuBench({ iterations, rounds, log: (s) => console.log(s) });
+  const json = process.argv.includes('--json');
+  const [iterations, rounds] = process.argv.slice(2).filter((a) => a !== '--json').map((a) => Number(a) || undefined);
+  const result = await runSdkCpuBench({ iterations, rounds, log: (s) => (json ? console.error(s) : console.log(s)) });
+  if (json) console.log(JSON.stringify(result));
 }
