@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createMemoryStore } from '../src/store/memory/index.js';
-import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { SWEEP_BATCH, openSqliteStore } from '../src/store/sqlite/index.js';
 import { openScaledStore } from '../src/store/scaled.js';
 import type { ClientRecord, PersonaRecord, SigningKeyRecord, Store } from '../src/store/types.js';
 import {
@@ -447,3 +448,40 @@ for (const harness of HARNESSES) {
     }
   });
 }
+
+describe('SQLite sweep', () => {
+  it('deletes expired records in batches, letting the event loop run between them, and keeps live ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgid-sweep-'));
+    const path = join(dir, 'provider.db');
+    const store = openSqliteStore(path);
+    try {
+      const expired = 3 * SWEEP_BATCH + 7;
+      for (let i = 0; i < expired; i++) await store.put('code', `old-${i}`, { i }, 1);
+      for (let i = 0; i < 5; i++) await store.put('code', `live-${i}`, { i }, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Count the event loop's turns while the sweep runs: one DELETE of everything gives none.
+      let turns = 0;
+      let sweeping = true;
+      const turn = () => {
+        if (!sweeping) return;
+        turns++;
+        setImmediate(turn);
+      };
+      setImmediate(turn);
+      await store.sweep();
+      sweeping = false;
+      assert.ok(turns >= 3, `the event loop turned ${turns} times during a sweep of ${expired} records (4 batches)`);
+      const raw = new Database(path, { readonly: true });
+      try {
+        const left = raw.prepare<[], { key: string }>('SELECT key FROM ephemeral ORDER BY key').all().map((r) => r.key);
+        assert.deepEqual(left, ['live-0', 'live-1', 'live-2', 'live-3', 'live-4']);
+      } finally {
+        raw.close();
+      }
+      assert.deepEqual(await store.get('code', 'live-3'), { i: 3 });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -11,6 +11,9 @@ import Database from 'better-sqlite3';
 import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, Store } from '../types.js';
 import { migrate } from './migrations.js';
 
+/** Expired records deleted per statement by sweep(). */
+export const SWEEP_BATCH = 500;
+
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -48,7 +51,9 @@ export function openSqliteStore(path: string): Store {
          expires_at = CASE WHEN expires_at > @now THEN expires_at ELSE excluded.expires_at END
        RETURNING json`,
     ),
-    sweep: db.prepare('DELETE FROM ephemeral WHERE expires_at <= ?'),
+    sweepBatch: db.prepare<[number, number]>(
+      'DELETE FROM ephemeral WHERE (kind, key) IN (SELECT kind, key FROM ephemeral WHERE expires_at <= ? LIMIT ?)',
+    ),
   };
   const rows = <T>(list: { json: string }[]) => list.map((r) => JSON.parse(r.json) as T);
 
@@ -114,7 +119,11 @@ export function openSqliteStore(path: string): Store {
       db.prepare('SELECT 1').get();
     },
     async sweep() {
-      q.sweep.run(Date.now());
+      // In batches, with a turn of the event loop between them: better-sqlite3 is synchronous,
+      // and one DELETE of a minute's expired records (80,000 at 340 logins/s) held every request
+      // for about 290 ms, the soak's p99. A batch takes a couple of milliseconds.
+      const now = Date.now();
+      while (db.open && q.sweepBatch.run(now, SWEEP_BATCH).changes === SWEEP_BATCH) await new Promise((resolve) => setImmediate(resolve));
     },
     async close() {
       if (db.open) db.close();
