@@ -7,11 +7,13 @@
  *       `crypto` primitives with the long-lived keys (client private key, provider public key)
  *       imported beforehand and every input pre-decoded. Per message it parses only the block
  *       key JWK, which no client can avoid;
- *   (b) our SDK (`sgid-client`), SgidClient.callback + userinfo, with the crypto backend it
- *       picks on this runtime (Node's `crypto` module through process.getBuiltinModule);
+ *   (b) our SDK (`sgid-client`) as published (the esbuild bundle, see loadOurSdk),
+ *       SgidClient.callback + userinfo, with the crypto backend it picks on this runtime
+ *       (Node's `crypto` module through process.getBuiltinModule);
  *   (c) the official SDK (`@opengovsg/sgid-client` 2.3, openid-client 5 inside), same calls;
  *   and, for the README, (b) with the WebCrypto backend forced (what browsers and edge runtimes
- *   use) and the same floor on raw WebCrypto.
+ *   use), the same floor on raw WebCrypto, and a reference: the login written inline with no
+ *   error handling (inlineLogin).
  *
  * Method. One provider-like RSA signing key, one client key pair, one ID token and one userinfo
  * response (encrypted with sgid-protocol's encryptUserinfo: RSA-OAEP-256 + A256GCM for the
@@ -22,6 +24,8 @@
  *     at call time (lib/helpers/request.js), so we swap it for a stub whose request object
  *     emits a `response` stream carrying the recorded JSON. No socket is opened.
  * So both pay for their own request/response object handling but not for sockets or a server.
+ * The stubs' own cost (building the two responses a login receives, measured alone in the same
+ * rounds) is then subtracted from each side's figure: that is the transport's work, not the SDK's.
  * CPU is `process.cpuUsage()` (user + system, all threads of the process, so WebCrypto's work
  * on the libuv pool and GC threads count), over `iterations` sequential logins after a warm-up
  * of as many (at least 200, and at least 0.5 s of CPU). The systems are measured in turn, `rounds` times (default 3), and each
@@ -92,9 +96,9 @@ export interface SdkCpuBenchResult {
   officialTransportMsPerLogin: number;
   /** officialRaw / oursRaw */
   officialVsOursRaw: number;
-  /** The login written inline without error handling (inlineLogin): a bound for any fetch-based SDK here. */
+  /** The login written inline without error handling (inlineLogin): roughly a bound for a fetch-based SDK here. */
   inlineMsPerLogin: number;
-  /** official / inline: the largest official / ours ratio any fetch-based SDK could show here. */
+  /** official / inline: about the largest official / ours ratio a fetch-based SDK can show here. */
   officialVsInline: number;
   /** The crypto backend our SDK used for `oursMsPerLogin` ("node-crypto" on Node ≥ 20.16). */
   oursBackend: string;
