@@ -19,6 +19,7 @@ import {
   assertOAuthError,
   authorizeUrl,
   getUserinfo,
+  grantBody,
   loginForCode,
   loginForTokens,
   postToken,
@@ -126,8 +127,7 @@ describe('adversarial', () => {
       const url = authorizeUrl(p, a, { code_challenge: challenge, state: 'pkce' });
       const back = await loginThroughWallet(url);
       const code = back.searchParams.get('code')!;
-      const body = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: a.id, client_secret: a.secret, code_verifier: verifier };
-      const r = await postToken(p, body);
+      const r = await postToken(p, grantBody(a, code, verifier, REDIRECT));
       assertOAuthError(r, 400, 'invalid_grant', label);
       assert.match(r.body['error_description'] as string, /43 to 128/);
     });
@@ -138,14 +138,7 @@ describe('adversarial', () => {
       assert.ok(verifier.length === 43 || verifier.length === 128);
       const url = authorizeUrl(p, a, { code_challenge: await s256Challenge(verifier) });
       const back = await loginThroughWallet(url);
-      const r = await postToken(p, {
-        grant_type: 'authorization_code',
-        code: back.searchParams.get('code')!,
-        redirect_uri: REDIRECT,
-        client_id: a.id,
-        client_secret: a.secret,
-        code_verifier: verifier,
-      });
+      const r = await postToken(p, grantBody(a, back.searchParams.get('code')!, verifier, REDIRECT));
       assert.equal(r.status, 200, r.text);
     }
   });
@@ -203,14 +196,7 @@ describe('adversarial', () => {
   test('ID token without a nonce when none was sent', async () => {
     const url = authorizeUrl(p, a, { nonce: null, code_challenge: await s256Challenge('n'.repeat(43)) });
     const back = await loginThroughWallet(url);
-    const r = await postToken(p, {
-      grant_type: 'authorization_code',
-      code: back.searchParams.get('code')!,
-      redirect_uri: REDIRECT,
-      client_id: a.id,
-      client_secret: a.secret,
-      code_verifier: 'n'.repeat(43),
-    });
+    const r = await postToken(p, grantBody(a, back.searchParams.get('code')!, 'n'.repeat(43), REDIRECT));
     assert.equal(r.status, 200, r.text);
     assert.equal('nonce' in decodePayload(r.body['id_token'] as string), false);
   });

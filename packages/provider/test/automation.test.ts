@@ -14,6 +14,7 @@ import {
   authorizeUrl,
   getAuthorize,
   getUserinfo,
+  grantBody,
   pkcePair,
   postToken,
 } from './helpers/oauth.js';
@@ -44,14 +45,7 @@ describe('automation mode', () => {
     const code = loc.searchParams.get('code');
     assert.ok(code);
 
-    const t = await postToken(p, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT,
-      client_id: creds.id,
-      client_secret: creds.secret,
-      code_verifier: pkce.verifier,
-    });
+    const t = await postToken(p, grantBody(creds, code, pkce.verifier, REDIRECT));
     assert.equal(t.status, 200, t.text);
     const info = await getUserinfo(p, t.body['access_token'] as string);
     assert.equal(info.status, 200);
@@ -77,14 +71,7 @@ describe('automation mode', () => {
     const r = await getAuthorize(authorizeUrl(p, creds, { code_challenge: pkce.challenge }));
     const code = r.location!.searchParams.get('code')!;
     const other = await pkcePair();
-    const t = await postToken(p, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT,
-      client_id: creds.id,
-      client_secret: creds.secret,
-      code_verifier: other.verifier,
-    });
+    const t = await postToken(p, grantBody(creds, code, other.verifier, REDIRECT));
     assert.equal(t.status, 400);
     assert.equal(t.body['error'], 'invalid_grant');
   });

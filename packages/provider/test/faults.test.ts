@@ -11,6 +11,7 @@ import { PATHS } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
 import { builtInPersonas } from '../src/wallet/personas/index.js';
 import { authorizeUrl, getUserinfo, loginForCode, loginForTokens, pkcePair, postToken, tokenBody } from './helpers/oauth.js';
+import { asJson } from './helpers/oauth.js';
 import type { JsonResponse } from './helpers/oauth.js';
 import type { TestProvider } from './helpers/provider.js';
 import { runCli, spawnProvider, withParam } from './helpers/provider-process.js';
@@ -33,36 +34,13 @@ const REDIRECT = 'http://localhost:5001/api/redirect';
 const PERSONA = builtInPersonas(new Date())[0]!;
 const RECOVERY_MS = 15_000;
 
-/** The same URL, pointing at the proxy on 127.0.0.1:port. */
-function through(url: string, port: number): string {
-  const u = new URL(url);
-  u.hostname = '127.0.0.1';
-  u.port = String(port);
-  return u.href;
-}
-
-function defaultPort(url: string, port: number): { host: string; port: number } {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || port) };
-}
-
 function assertUnavailable(r: JsonResponse, what: string): void {
   assert.equal(r.status, 503, `${what}: ${r.status} ${r.text}`);
   assert.equal(r.body['error'], 'temporarily_unavailable', `${what}: ${r.text}`);
   assert.equal(r.headers.get('cache-control'), 'no-store', what);
 }
 
-async function json(url: string, init?: RequestInit): Promise<JsonResponse> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // not JSON: the assertions show the text
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
+const json = async (url: string, init?: RequestInit): Promise<JsonResponse> => asJson(await fetch(url, init));
 
 async function assertUnavailablePage(url: string, what: string): Promise<void> {
   const res = await fetch(url, { redirect: 'manual' });
@@ -83,10 +61,8 @@ after(async () => {
 describe('HTTP behaviour while PostgreSQL or Redis is away', { timeout: 60_000 }, () => {
   it('503 temporarily_unavailable while away, /readyz 503, the process lives on and recovers by itself', async (t) => {
     if (!requireService(t, (await postgresUnreachable()) ?? (await redisUnreachable()))) return;
-    const pgTarget = defaultPort(TEST_DATABASE_URL, 5432);
-    const redisTarget = defaultPort(TEST_REDIS_URL, 6379);
-    const pgProxy = await TcpProxy.open(pgTarget.host, pgTarget.port);
-    const redisProxy = await TcpProxy.open(redisTarget.host, redisTarget.port);
+    const { proxy: pgProxy, url: pgUrl } = await TcpProxy.inFrontOf(TEST_DATABASE_URL, 5432);
+    const { proxy: redisProxy, url: redisUrl } = await TcpProxy.inFrontOf(TEST_REDIS_URL, 6379);
     cleanups.push(
       () => pgProxy.stop(),
       () => redisProxy.stop(),
@@ -94,8 +70,8 @@ describe('HTTP behaviour while PostgreSQL or Redis is away', { timeout: 60_000 }
       () => deleteRedisPrefixes(TEST_REDIS_URL, [prefix]),
     );
     const storeArgs = [
-      '--database-url', withParam(through(TEST_DATABASE_URL, pgProxy.port), 'schema', schema),
-      '--redis-url', withParam(through(TEST_REDIS_URL, redisProxy.port), 'prefix', prefix),
+      '--database-url', withParam(pgUrl, 'schema', schema),
+      '--redis-url', withParam(redisUrl, 'prefix', prefix),
     ];
     const created = await runCli(['clients', 'create', '--name', 'Faults', '--redirect-uri', REDIRECT, '--scope', 'openid myinfo.name', '--json', ...storeArgs]);
     assert.equal(created.code, 0, created.stderr);

@@ -229,14 +229,12 @@ describe('store faults: the services go away and come back (TCP proxy)', () => {
 
   it('every operation rejects promptly with StoreUnavailableError, then the store recovers', async (t) => {
     if (!requireService(t, (await postgresUnreachable()) ?? (await redisUnreachable()))) return;
-    const pgUrl = new URL(TEST_DATABASE_URL);
-    const redisUrl = new URL(TEST_REDIS_URL);
-    pgProxy = await TcpProxy.open(pgUrl.hostname, Number(pgUrl.port || 5432));
-    redisProxy = await TcpProxy.open(redisUrl.hostname, Number(redisUrl.port || 6379));
-    pgUrl.host = `127.0.0.1:${pgProxy.port}`;
-    redisUrl.host = `127.0.0.1:${redisProxy.port}`;
+    const pg = await TcpProxy.inFrontOf(TEST_DATABASE_URL, 5432);
+    const redis = await TcpProxy.inFrontOf(TEST_REDIS_URL, 6379);
+    pgProxy = pg.proxy;
+    redisProxy = redis.proxy;
 
-    store = await openScaledStore({ databaseUrl: pgUrl.href, redisUrl: redisUrl.href, schema, prefix });
+    store = await openScaledStore({ databaseUrl: pg.url, redisUrl: redis.url, schema, prefix });
     const s = store;
     await s.putClient(client);
     await s.put('login', 'in-flight', 'kept in Redis', 60_000);
@@ -280,13 +278,11 @@ describe('store faults: the services hang (connections accepted, never answered)
 
   it('operations time out into StoreUnavailableError instead of hanging, then recover', async (t) => {
     if (!requireService(t, (await postgresUnreachable()) ?? (await redisUnreachable()))) return;
-    const pgUrl = new URL(TEST_DATABASE_URL);
-    const redisUrl = new URL(TEST_REDIS_URL);
-    pgProxy = await TcpProxy.open(pgUrl.hostname, Number(pgUrl.port || 5432));
-    redisProxy = await TcpProxy.open(redisUrl.hostname, Number(redisUrl.port || 6379));
-    pgUrl.host = `127.0.0.1:${pgProxy.port}`;
-    redisUrl.host = `127.0.0.1:${redisProxy.port}`;
-    const opts = { databaseUrl: pgUrl.href, redisUrl: redisUrl.href, schema, prefix };
+    const pg = await TcpProxy.inFrontOf(TEST_DATABASE_URL, 5432);
+    const redis = await TcpProxy.inFrontOf(TEST_REDIS_URL, 6379);
+    pgProxy = pg.proxy;
+    redisProxy = redis.proxy;
+    const opts = { databaseUrl: pg.url, redisUrl: redis.url, schema, prefix };
 
     store = await openScaledStore(opts);
     const s = store;

@@ -49,7 +49,8 @@ export interface JsonResponse {
   text: string;
 }
 
-async function asJson(res: Response): Promise<JsonResponse> {
+/** A response with its body read as text and, when it is JSON, parsed. */
+export async function asJson(res: Response): Promise<JsonResponse> {
   const text = await res.text();
   let body: Record<string, unknown> = {};
   try {
@@ -98,6 +99,11 @@ export interface IssuedCode {
   nonce: string;
 }
 
+/** The token request a client sends for `code` (authorization_code, client_secret_post, PKCE). */
+export function grantBody(creds: ClientCredentials, code: string, verifier: string, redirectUri: string): Record<string, string> {
+  return { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: creds.id, client_secret: creds.secret, code_verifier: verifier };
+}
+
 /** Runs a login through the wallet pages and returns the code (not yet redeemed). */
 export async function loginForCode(
   p: TestProvider,
@@ -123,15 +129,7 @@ export async function loginForCode(
 }
 
 export function tokenBody(creds: ClientCredentials, issued: IssuedCode, over: Record<string, string | null> = {}): Record<string, string> {
-  const body: Record<string, string | null> = {
-    grant_type: 'authorization_code',
-    code: issued.code,
-    redirect_uri: issued.redirectUri,
-    client_id: creds.id,
-    client_secret: creds.secret,
-    code_verifier: issued.pkce.verifier,
-    ...over,
-  };
+  const body: Record<string, string | null> = { ...grantBody(creds, issued.code, issued.pkce.verifier, issued.redirectUri), ...over };
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => e[1] !== null));
 }
 

@@ -153,6 +153,18 @@ export class TcpProxy {
     return proxy;
   }
 
+  /**
+   * A proxy in front of the service at `url` (its port, or `defaultPort`), and the same URL
+   * pointed at the proxy on 127.0.0.1.
+   */
+  static async inFrontOf(url: string, defaultPort: number): Promise<{ proxy: TcpProxy; url: string }> {
+    const u = new URL(url);
+    const proxy = await TcpProxy.open(u.hostname, Number(u.port || defaultPort));
+    u.hostname = '127.0.0.1';
+    u.port = String(proxy.port);
+    return { proxy, url: u.href };
+  }
+
   start(): Promise<void> {
     this.#frozen = false;
     const server = net.createServer((client) => {
@@ -244,11 +256,7 @@ export class RedisServer {
   async stop(): Promise<void> {
     const child = this.#child;
     this.#child = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await stopChild(child, 'SIGKILL');
   }
 }
 
@@ -352,11 +360,7 @@ export class PostgresServer {
   async stop(): Promise<void> {
     const child = this.#child;
     this.#child = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGQUIT');
-    });
+    await stopChild(child, 'SIGQUIT');
   }
 
   async destroy(): Promise<void> {
@@ -366,6 +370,15 @@ export class PostgresServer {
 }
 
 /** A throwaway server must not outlive the test process, even when a test fails half-way. */
+/** Sends `signal` to a running child and waits for it to exit. */
+async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
 function killOnExit(child: ChildProcess): void {
   const kill = (): void => {
     if (child.exitCode === null) child.kill('SIGKILL');
