@@ -206,6 +206,11 @@ export async function buildApp(ctx: ProviderContext): Promise<FastifyInstance> {
     return reply.header('cache-control', 'public, max-age=300').type(MIME[extname(req.params.file)] ?? 'application/octet-stream').send(body);
   });
 
+  // Browsers ask for /favicon.ico on every page they show without a <link rel="icon"> (JSON
+  // endpoints, the default error pages of other tools): answer with the icon, not a logged 404.
+  const favicon = files.get('favicon.svg')!;
+  app.get('/favicon.ico', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type(MIME['.svg']!).send(favicon));
+
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(homePage(ctx)));
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -19,6 +19,7 @@ export function page(opts: PageOptions, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title}</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/style.css">
 ${(opts.scripts ?? []).map((s) => html`<script src="/static/${s}" defer></script>`)}
 </head>
