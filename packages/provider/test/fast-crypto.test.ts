@@ -17,7 +17,7 @@ import { issueIdToken } from '../src/relay/id-token.js';
 import { createMemoryStore } from '../src/store/memory/index.js';
 import type { ClientRecord } from '../src/store/types.js';
 import { encryptUserinfoNode } from '../src/wallet/encrypt.js';
-import { grantFor } from '../src/wallet/grant.js';
+import { grantFor } from '../src/login/grant.js';
 import { builtInPersonas, releaseValues } from '../src/wallet/personas/index.js';
 
 const decoder = new TextDecoder();

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { SCOPES, getScope } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
-import type { LoginRecord } from '../src/relay/records.js';
+import type { LoginRecord } from '../src/login/records.js';
 import { createMemoryStore } from '../src/store/memory/index.js';
 import type { Store } from '../src/store/types.js';
 import { builtInPersonas } from '../src/wallet/personas/index.js';

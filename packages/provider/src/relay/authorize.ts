@@ -6,8 +6,9 @@
 import { OAuthError, invalidRequest, notFound } from 'sgid-protocol';
 import type { ProviderContext } from '../context.js';
 import type { ClientRecord } from '../store/types.js';
-import { randomToken, storageKey } from '../util/secrets.js';
-import { grantFor } from '../wallet/grant.js';
+import { grantFor } from '../login/grant.js';
+import type { LoginRecord } from '../login/records.js';
+import { startLogin } from '../login/states.js';
 import {
   checkCodeChallenge,
   checkLength,
@@ -19,7 +20,6 @@ import {
 } from './checks.js';
 import type { Params } from './checks.js';
 import { issueCode } from './code.js';
-import type { LoginRecord } from './records.js';
 import { errorRedirect } from './redirect.js';
 
 export type AuthorizeOutcome =
@@ -70,16 +70,7 @@ export async function authorize(ctx: ProviderContext, params: Params, rawQuery: 
       return { kind: 'redirect', location: await issueCode(ctx, req, await grantFor(ctx, client, persona, scopes)) };
     }
 
-    const pollToken = randomToken(24);
-    const login: LoginRecord = {
-      ...req,
-      id: randomToken(16),
-      pollHash: storageKey(pollToken),
-      authorizeQuery: rawQuery,
-      status: 'pending',
-      expiresAt: Date.now() + ctx.config.loginTtl * 1000,
-    };
-    await ctx.store.put('login', login.id, login, ctx.config.loginTtl * 1000);
+    const { login, pollToken } = await startLogin(ctx, { ...req, authorizeQuery: rawQuery });
     return { kind: 'wait', login, pollToken, client };
   } catch (err) {
     if (err instanceof OAuthError && err.redirectable) {

@@ -1,7 +1,8 @@
 /** Authorization codes: minted at the moment the browser is sent back, single use, short-lived. */
 import type { ProviderContext } from '../context.js';
 import { randomToken, storageKey } from '../util/secrets.js';
-import type { CodeRecord, Grant } from './records.js';
+import type { Grant } from '../login/records.js';
+import type { CodeRecord } from './records.js';
 import { redirectTo } from './redirect.js';
 
 export interface CodeRequest {

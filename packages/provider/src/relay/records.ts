@@ -1,30 +1,8 @@
-/** The short-lived records of a login, as kept in the store. Only ciphertext of personal data. */
-import type { EncryptedUserinfo } from 'sgid-protocol';
-
-/** What the wallet hands the relay when a person approves: pairwise sub + ciphertext. */
-export interface Grant {
-  sub: string;
-  /** Absent when only `openid` was requested. */
-  encrypted?: EncryptedUserinfo;
-}
-
-/** An authorize request waiting for the wallet (keyed by its id, which the QR code carries). */
-export interface LoginRecord {
-  id: string;
-  clientId: string;
-  redirectUri: string;
-  scopes: string[];
-  codeChallenge: string;
-  nonce?: string;
-  state?: string;
-  /** storageKey() of the secret that only the browser which started the login holds. */
-  pollHash: string;
-  /** The original authorize query string, to offer a restart when the login expires. */
-  authorizeQuery: string;
-  status: 'pending' | 'approved' | 'declined';
-  grant?: Grant;
-  expiresAt: number;
-}
+/**
+ * The relay's short-lived records after a login was answered: codes and access tokens. Only
+ * ciphertext of personal data. (The login in flight and its grant live in ../login/.)
+ */
+import type { Grant } from '../login/records.js';
 
 /** An authorization code (keyed by storageKey(code)): bound to client, redirect URI and challenge. */
 export interface CodeRecord {

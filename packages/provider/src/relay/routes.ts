@@ -9,7 +9,8 @@ import { authorize } from './authorize.js';
 import { checkFormBody } from './checks.js';
 import type { Params } from './checks.js';
 import { discoveryDocument } from './discovery.js';
-import { continueLogin, loginStatus } from './login-status.js';
+import { loginStatus } from '../login/states.js';
+import { continueLogin } from './continue.js';
 import { exchangeCode } from './token.js';
 import { userinfo } from './userinfo.js';
 

@@ -1,9 +1,9 @@
 /** The wallet's pages: /wallet/:login → persona → consent → approve or decline. */
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context.js';
-import type { LoginRecord } from '../relay/records.js';
+import { grantFor } from '../login/grant.js';
+import { answerLogin, loadLogin } from '../login/states.js';
 import { consentPage, personaPickerPage, walletDonePage, walletMessagePage } from '../views/wallet-pages.js';
-import { grantFor } from './grant.js';
 import { releaseValues } from './personas/index.js';
 
 const EXPIRED = walletMessagePage(
@@ -20,7 +20,7 @@ const one = (v: string | string[] | undefined): string | undefined => (Array.isA
 
 export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   const load = async (id: string) => {
-    const login = id.length <= 64 ? await ctx.store.get<LoginRecord>('login', id) : undefined;
+    const login = await loadLogin(ctx, id);
     const client = login && (await ctx.store.getClient(login.clientId));
     return login && client ? { login, client } : undefined;
   };
@@ -63,18 +63,14 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     if (!found) return reply.code(410).send(EXPIRED);
     const { login, client } = found;
     if (login.status !== 'pending') return reply.code(409).send(ANSWERED);
-    const remaining = login.expiresAt - Date.now();
-    if (remaining <= 0) return reply.code(410).send(EXPIRED);
-    // Only the first answer counts, even when two taps arrive at once. The login stays in the
-    // store meanwhile: taking it out would make the browser polling it read "expired".
-    if ((await ctx.store.increment('rate', `wallet-answer:${login.id}`, remaining)) > 1) {
-      return reply.code(409).send(ANSWERED);
-    }
-    const answered: LoginRecord =
+    if (login.expiresAt <= Date.now()) return reply.code(410).send(EXPIRED);
+    const answer =
       decision === 'approve' && persona
-        ? { ...login, status: 'approved', grant: await grantFor(ctx, client, persona, login.scopes) }
-        : { ...login, status: 'declined' };
-    await ctx.store.put('login', login.id, answered, remaining);
+        ? ({ status: 'approved', grant: await grantFor(ctx, client, persona, login.scopes) } as const)
+        : ({ status: 'declined' } as const);
+    const outcome = await answerLogin(ctx, login, answer);
+    if (outcome === 'expired') return reply.code(410).send(EXPIRED);
+    if (outcome === 'already-answered') return reply.code(409).send(ANSWERED);
     return walletDonePage(client, decision === 'approve');
   });
 }

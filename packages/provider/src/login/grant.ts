@@ -1,15 +1,16 @@
 /**
- * What the wallet does when a person approves: release the requested values (derived ones
- * computed now), encrypt them end to end for the client, and hand the relay only ciphertext
+ * The grant of an sgID login: what the wallet hands the relay when a person approves (on the
+ * consent screen, or at once in automation mode). The requested values are released (derived
+ * ones computed now) and encrypted end to end for the client; the relay gets only ciphertext
  * and the pairwise sub.
  */
 import type { ProviderContext } from '../context.js';
-import type { Grant } from '../relay/records.js';
 import type { ClientRecord } from '../store/types.js';
 import { pairwiseSub } from '../util/secrets.js';
-import { encryptUserinfoNode } from './encrypt.js';
-import { releaseValues } from './personas/index.js';
-import type { Persona } from './personas/index.js';
+import { encryptUserinfoNode } from '../wallet/encrypt.js';
+import { releaseValues } from '../wallet/personas/index.js';
+import type { Persona } from '../wallet/personas/index.js';
+import type { Grant } from './records.js';
 
 export async function grantFor(
   ctx: ProviderContext,
