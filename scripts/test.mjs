@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: every *.test.ts under packages/*/test and examples/*/test, with Node's test runner.
+// `npm test`: every *.test.ts under packages/*/test and examples/*/test, with Node's test runner,
+// then the Python suites with pytest (scripts/python-tests.mjs).
 // `npm test -- FILTER…` runs only the files whose path contains one of the filters.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { runPythonSuites, selectPythonSuites } from './python-tests.mjs';
 
 function findTests(dir) {
   let out = [];
@@ -34,13 +36,22 @@ const files = roots
   .flatMap(findTests)
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
-if (files.length === 0) {
+const pythonSuites = selectPythonSuites(filters);
+if (files.length === 0 && pythonSuites.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const child = spawn(
-  process.execPath,
-  ['--conditions=sgid-source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
-);
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const nodeCode =
+  files.length === 0
+    ? 0
+    : await new Promise((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--conditions=sgid-source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+          { stdio: 'inherit' },
+        );
+        child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+      });
+// The Python suites (pytest) run after Node's, so the two never compete for the two cores.
+const pythonCode = await runPythonSuites(pythonSuites);
+process.exit(nodeCode || pythonCode);
