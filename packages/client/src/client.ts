@@ -6,7 +6,7 @@
  */
 import { PATHS, issuerFor } from 'sgid-protocol';
 import { cryptoBackend } from './crypto/platform.js';
-import { MESSAGES, SgidConfigError, SgidLoginError, SgidResponseError, SgidUserinfoError } from './errors.js';
+import { MESSAGES, SgidConfigError, SgidLoginError, SgidMissingIdTokenError, SgidResponseError, SgidUserinfoError } from './errors.js';
 import { decryptUserinfoData } from './decrypt.js';
 import { parseData, type ParseDataOptions, type SgidParsedData } from './data-types.js';
 import { requestJson, type HttpOptions } from './http.js';
@@ -189,7 +189,9 @@ export class SgidClient {
    * @throws {SgidConfigError} `ERR_MISSING_REDIRECT_URI`.
    * @throws {SgidLoginError} `ERR_STATE_MISMATCH` when `expectedState` is given and differs from `state`.
    * @throws {SgidResponseError} `ERR_OAUTH_RESPONSE` (e.g. invalid_grant), `ERR_NETWORK`,
-   * `ERR_UNEXPECTED_RESPONSE`, `ERR_NO_ID_TOKEN`, `ERR_NO_ACCESS_TOKEN`, `ERR_NO_SUB`.
+   * `ERR_UNEXPECTED_RESPONSE`, `ERR_NO_ACCESS_TOKEN`, `ERR_NO_SUB`.
+   * @throws {SgidMissingIdTokenError} `ERR_NO_ID_TOKEN`: a `TypeError` `id_token not present in
+   * TokenSet`, as the official SDK's (also `instanceof SgidError` and `SgidResponseError`).
    * @throws {SgidIdTokenError} when the ID token fails a check (`ERR_ID_TOKEN_*`, `ERR_JWKS_*`).
    */
   async callback({ code, nonce = null, redirectUri = this.#firstRedirectUri(), codeVerifier, state, expectedState }: CallbackParams): Promise<CallbackReturn> {
@@ -216,7 +218,7 @@ export class SgidClient {
 
     const idToken = tokens.id_token;
     if (typeof idToken !== 'string' || !idToken) {
-      throw new SgidResponseError('ERR_NO_ID_TOKEN', MESSAGES.NO_ID_TOKEN, 'Request the "openid" scope at authorizationUrl(); check hostname.');
+      throw new SgidMissingIdTokenError('Request the "openid" scope at authorizationUrl(); check hostname.');
     }
     const accessToken = typeof tokens.access_token === 'string' ? tokens.access_token : undefined;
     let claims = checkIdToken(

@@ -13,7 +13,10 @@ export const MESSAGES = {
     'No redirect URI registered with this client. You must either specify a valid redirect URI in the SgidClient constructor, or pass it to the authorizationUrl and callback functions.',
   NO_SUB: 'Authorization server did not return the sub claim',
   NO_ACCESS_TOKEN: 'Authorization server did not return an access token',
-  NO_ID_TOKEN: 'Authorization server did not return an ID token',
+  // The official error.ts also has 'Authorization server did not return an ID token', but its
+  // callback never reaches it: openid-client's TokenSet throws this TypeError first, so this is
+  // what its users see.
+  NO_ID_TOKEN: 'id_token not present in TokenSet',
   PRIVATE_KEY_IMPORT: 'Failed to import private key. Check that privateKey is a valid PKCS1 or PKCS8 key.',
   DECRYPT_BLOCK_KEY: 'Unable to decrypt or import payload key. Check that you used the correct private key.',
   DECRYPT_PAYLOAD: 'Unable to decrypt payload',
@@ -76,6 +79,14 @@ export class SgidError extends Error {
     this.code = code;
     this.hint = hint;
   }
+
+  // SgidMissingIdTokenError has to extend TypeError (the official SDK throws one), so it cannot
+  // also extend this class; this keeps `err instanceof SgidError` (and SgidResponseError) true for
+  // it, so that code switching on `code` after an instanceof check still sees it.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return (this === SgidError || this === SgidResponseError) && value instanceof SgidMissingIdTokenError;
+  }
 }
 
 /** A mistake in the SDK's configuration or in the arguments of a call. */
@@ -110,6 +121,25 @@ export class SgidResponseError extends SgidError {
     this.error = details.error;
     this.errorDescription = details.errorDescription;
     this.status = details.status;
+  }
+}
+
+/**
+ * The token response had no `id_token` (`ERR_NO_ID_TOKEN`). A `TypeError` named `TypeError` with
+ * the message `id_token not present in TokenSet`, exactly what the official SDK throws (it comes
+ * from openid-client), and still `instanceof SgidError` / `SgidResponseError` with a `code` and a
+ * `hint`.
+ */
+export class SgidMissingIdTokenError extends TypeError {
+  /** Always `ERR_NO_ID_TOKEN`. */
+  readonly code = 'ERR_NO_ID_TOKEN' as const satisfies SgidErrorCode;
+  /** What to check to fix it, in one sentence. */
+  readonly hint: string;
+
+  constructor(hint: string) {
+    super(MESSAGES.NO_ID_TOKEN);
+    this.name = 'TypeError';
+    this.hint = hint;
   }
 }
 

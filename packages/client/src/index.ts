@@ -24,6 +24,7 @@ export {
   SgidError,
   SgidConfigError,
   SgidResponseError,
+  SgidMissingIdTokenError,
   SgidIdTokenError,
   SgidUserinfoError,
   SgidLoginError,

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { SgidClient, generatePkcePair, SgidError, SgidIdTokenError, SgidResponseError } from 'sgid-client';
+import { SgidClient, generatePkcePair, SgidError, SgidConfigError, SgidIdTokenError, SgidMissingIdTokenError, SgidResponseError } from 'sgid-client';
 import { JWKS_REFETCH_INTERVAL_MS } from '../src/jwks.ts';
 import { startStubProvider, makeSigningKey, type StubProvider } from './helpers/stub-provider.ts';
 
@@ -285,14 +285,36 @@ test('optional state check: refused before any request when state differs', asyn
   assert.equal((await client.callback({ ...l, state: 'st', expectedState: 'st' })).sub, 'stub-sub-123');
 });
 
-test('token response without id_token / access_token: the official messages', async () => {
+test('token response without id_token: the official TypeError, still an SgidError with its code', async () => {
   const client = newClient();
+  const theirs = new official.SgidClient({ clientId: stub.clientId, clientSecret: stub.clientSecret, privateKey: stub.privateKey, hostname: stub.url, redirectUri: stub.redirectUri });
   stub.hooks.tokenResponse = () => ({ status: 200, body: JSON.stringify({ access_token: 'a', token_type: 'Bearer' }) });
   try {
-    await assert.rejects(client.callback(await login(client)), rejectsWith('ERR_NO_ID_TOKEN', 'Authorization server did not return an ID token'));
+    const theirError = await theirs.callback(await login(client)).then(
+      () => assert.fail('the official SDK accepted a token response without id_token'),
+      (e: unknown) => e as Error,
+    );
+    await assert.rejects(client.callback(await login(client)), (e: unknown) => {
+      // What the official SDK's users observe, side by side.
+      assert.ok(theirError instanceof TypeError && e instanceof TypeError, `expected TypeErrors, got ${String(theirError)} and ${String(e)}`);
+      assert.equal(String(e), String(theirError));
+      assert.equal(String(e), 'TypeError: id_token not present in TokenSet');
+      assert.equal(e.name, theirError.name);
+      // Ours on top: the typed hierarchy and the code.
+      assert.ok(e instanceof SgidMissingIdTokenError);
+      assert.ok(e instanceof SgidResponseError);
+      assert.ok(!(e instanceof SgidIdTokenError));
+      return rejectsWith('ERR_NO_ID_TOKEN', 'id_token not present in TokenSet')(e);
+    });
   } finally {
     stub.hooks = {};
   }
+});
+
+test('instanceof SgidError stays false for other TypeErrors', () => {
+  assert.ok(!(new TypeError('x') instanceof SgidError));
+  assert.ok(!(new SgidMissingIdTokenError('h') instanceof SgidConfigError));
+  assert.ok(new SgidResponseError('ERR_NETWORK', 'm', 'h') instanceof SgidError);
 });
 
 test('network failure and non-JSON answers are typed', async () => {
