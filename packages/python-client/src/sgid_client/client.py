@@ -288,7 +288,7 @@ class SgidClient:
             raise SgidResponseError(
                 "ERR_USERINFO_ENDPOINT",
                 get_www_authenticate_error_message(Errors.USERINFO_ENDPOINT_FAILED, res),
-                "An access token is valid once per login, until it expires: log the user in again."
+                "The access token is unknown, expired or revoked (reusing a code revokes its token): log the user in again."
                 if error == "invalid_token"
                 else "Check hostname and the access token.",
                 status=res.status_code,
