@@ -3,19 +3,29 @@
  * manage the same store, whether or not a server is running on it.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { SCOPES } from 'sgid-protocol';
+import { closest, readCommandLine } from './cli/arguments.js';
+import type { CommandLine, OptionDefinition } from './cli/arguments.js';
 import { ConfigError, OPTIONS, loadConfig, parseArgsOptions } from './config.js';
 import type { Config } from './config.js';
 import { JWKS_MAX_AGE, describeKey, rotateKeys, signingKeyAt } from './keys/key-ring.js';
-import { ClientInputError, createClient, publicView } from './portal/clients.js';
+import { ClientInputError, createClient, publicView, validateClientInput } from './portal/clients.js';
+import type { ClientInput, ClientInputField } from './portal/clients.js';
 import { createProvider, openContext } from './provider.js';
 import { openStore } from './store/index.js';
 import { StoreUnavailableError } from './store/types.js';
+import { formatTable } from './util/text-width.js';
 import { PersonaValidationError } from './wallet/personas/index.js';
 
-/** A mistake in how the command was called: printed without a stack, exit code 2. */
-class UsageError extends Error {}
+/** Mistakes in how the command was called: printed without a stack, one line each, exit code 2. */
+class UsageError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : [...problems];
+    super(list.join('\n'));
+    this.problems = list;
+  }
+}
 
 const HELP = `sgid-provider — a faithful, strict sgID v2 provider for development and tests
 
@@ -40,7 +50,7 @@ ${Object.values(OPTIONS)
   .join('\n')}
 `;
 
-const COMMAND_OPTIONS = {
+const COMMAND_OPTIONS: Record<string, OptionDefinition> = {
   ...parseArgsOptions(),
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -51,9 +61,18 @@ const COMMAND_OPTIONS = {
   'redirect-uri': { type: 'string', multiple: true },
   'public-key': { type: 'string' },
   id: { type: 'string' },
-} as const;
+};
 
-const FIELD_FLAGS: Record<ClientInputError['field'], string> = {
+/** Each command with its subcommands, so that a missing or mistyped one gets a useful answer. */
+const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  start: [],
+  clients: ['create', 'list', 'delete'],
+  personas: ['list'],
+  keys: ['list', 'rotate'],
+  scopes: [],
+};
+
+const FIELD_FLAGS: Record<ClientInputField, string> = {
   name: '--name',
   description: '--description',
   scopes: '--scope',
@@ -62,13 +81,91 @@ const FIELD_FLAGS: Record<ClientInputError['field'], string> = {
   id: '--id',
 };
 
+type Values = CommandLine['values'];
+
 function print(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+/** The usage lines of one command (from the help text), for its own errors. */
+function usageOf(command: string): string {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith(`  sgid-provider ${command}`)) continue;
+    out.push(lines[i]!);
+    while (lines[i + 1]?.startsWith('                ')) out.push(lines[++i]!);
+  }
+  return out.join('\n');
+}
+
+/** The command and subcommand, checked: every problem with them, with a suggestion where one fits. */
+function checkCommand(positionals: readonly string[]): string[] {
+  const [command = 'start', sub, ...extra] = positionals;
+  const subs = COMMANDS[command];
+  if (subs === undefined) {
+    const guess = closest(command, Object.keys(COMMANDS));
+    return [`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''} (commands: ${Object.keys(COMMANDS).join(', ')})`];
+  }
+  const problems: string[] = [];
+  let expected = 0;
+  if (subs.length > 0) {
+    if (sub === undefined) {
+      return [`"${command}" needs a subcommand: ${subs.map((x) => `${command} ${x}`).join(', ')}\n${usageOf(command)}`];
+    }
+    if (!subs.includes(sub)) {
+      const guess = closest(sub, subs);
+      return [`unknown command "${command} ${sub}"${guess ? `; did you mean "${command} ${guess}"?` : ''} (use ${subs.map((x) => `${command} ${x}`).join(', ')})`];
+    }
+    if (command === 'clients' && sub === 'delete') expected = 1;
+  }
+  const args = subs.length > 0 ? extra : positionals.slice(1);
+  if (command === 'clients' && sub === 'delete' && args.length === 0) {
+    problems.push('clients delete needs the client id: sgid-provider clients delete ID (see sgid-provider clients list)');
+  }
+  for (const a of args.slice(expected)) problems.push(`unexpected argument "${a}" after "${positionals.slice(0, subs.length > 0 ? 2 : 1).join(' ')}"`);
+  return problems;
+}
+
+/** What `clients create` would register, or every problem with it (nothing touches the store). */
+function clientInputFromFlags(values: Values): { input?: ClientInput; id?: string; problems: string[] } {
+  const problems: string[] = [];
+  let publicKey: string | undefined;
+  const keyFile = values['public-key'] as string | undefined;
+  if (keyFile !== undefined) {
+    try {
+      publicKey = readFileSync(keyFile, 'utf8');
+    } catch (err) {
+      problems.push(`--public-key ${keyFile}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  const redirectUris = (values['redirect-uri'] as string[] | undefined) ?? [];
+  const input: ClientInput = {
+    name: (values['name'] as string | undefined) ?? '',
+    description: values['description'] as string | undefined,
+    scopes: ((values['scope'] as string[] | undefined) ?? ['openid myinfo.name']).join(' '),
+    redirectUris,
+    ...(publicKey !== undefined ? { publicKey } : {}),
+  };
+  const id = values['id'] as string | undefined;
+  try {
+    validateClientInput(input, id);
+  } catch (err) {
+    if (!(err instanceof ClientInputError)) throw err;
+    for (const p of err.problems) {
+      if (p.field === 'name' && values['name'] === undefined) problems.push('--name is required: the name users see on the consent screen');
+      else if (p.field === 'redirectUris' && redirectUris.length === 0) problems.push('--redirect-uri is required (repeat it for several URLs)');
+      else problems.push(`${FIELD_FLAGS[p.field]}: ${p.message}`);
+    }
+  }
+  return problems.length > 0 ? { problems } : { input, ...(id !== undefined ? { id } : {}), problems };
+}
+
+/** Problems that can be found before anything runs: a command reports all of them at once. */
+function checkCommandInput(positionals: readonly string[], values: Values): string[] {
+  const [command, sub] = positionals;
+  if (command === 'clients' && sub === 'create') return clientInputFromFlags(values).problems;
+  return [];
 }
 
 async function start(config: Config): Promise<void> {
@@ -101,33 +198,13 @@ async function start(config: Config): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-async function clientsCommand(sub: string | undefined, rest: string[], values: Record<string, unknown>, config: Config) {
+async function clientsCommand(sub: string | undefined, rest: string[], values: Values, config: Config) {
   const store = await openStore(config);
   try {
     if (sub === 'create') {
-      const redirectUris = (values['redirect-uri'] as string[] | undefined) ?? [];
-      if (typeof values['name'] !== 'string') throw new UsageError('--name is required: the name users see on the consent screen');
-      if (redirectUris.length === 0) throw new UsageError('--redirect-uri is required (repeat it for several URLs)');
-      let publicKey: string | undefined;
-      const keyFile = values['public-key'] as string | undefined;
-      if (keyFile !== undefined) {
-        try {
-          publicKey = readFileSync(keyFile, 'utf8');
-        } catch (err) {
-          throw new UsageError(`--public-key ${keyFile}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-        }
-      }
-      const creds = await createClient(
-        store,
-        {
-          name: values['name'],
-          description: values['description'] as string | undefined,
-          scopes: ((values['scope'] as string[] | undefined) ?? ['openid myinfo.name']).join(' '),
-          redirectUris,
-          ...(publicKey !== undefined ? { publicKey } : {}),
-        },
-        values['id'] as string | undefined,
-      );
+      const { input, id } = clientInputFromFlags(values);
+      if (!input) throw new Error('clients create: the input was not checked first');
+      const creds = await createClient(store, input, id);
       print(JSON.stringify(creds, null, 2));
       if (!values['json']) {
         process.stderr.write('Save these credentials now: the secret and private key are not shown again.\n');
@@ -139,34 +216,30 @@ async function clientsCommand(sub: string | undefined, rest: string[], values: R
       if (values['json']) return print(JSON.stringify(clients, null, 2));
       if (clients.length === 0) return print('No clients. Register one with: sgid-provider clients create --help');
       return print(
-        table([['ID', 'NAME', 'SCOPES', 'REDIRECT URLS'], ...clients.map((c) => [c.id, c.name, c.scopes.join(' '), c.redirectUris.join(' ')])]),
+        formatTable([['ID', 'NAME', 'SCOPES', 'REDIRECT URLS'], ...clients.map((c) => [c.id, c.name, c.scopes.join(' '), c.redirectUris.join(' ')])]),
       );
     }
-    if (sub === 'delete') {
-      const id = rest[0];
-      if (!id) throw new UsageError('clients delete needs the client id: sgid-provider clients delete ID');
-      if (!(await store.deleteClient(id))) throw new UsageError(`no client with id "${id}"`);
-      return print(`Deleted client ${id}`);
-    }
-    throw new UsageError(`unknown command "clients ${sub ?? ''}": use clients create, clients list or clients delete`);
+    // delete (checkCommand made sure of the subcommand and its argument)
+    const id = rest[0]!;
+    if (!(await store.deleteClient(id))) throw new UsageError(`no client with id "${id}" (see sgid-provider clients list)`);
+    return print(`Deleted client ${id}`);
   } finally {
     await store.close();
   }
 }
 
-async function personasCommand(sub: string | undefined, values: Record<string, unknown>, config: Config) {
-  if (sub !== 'list') throw new UsageError(`unknown command "personas ${sub ?? ''}": use personas list`);
+async function personasCommand(values: Values, config: Config) {
   const ctx = await openContext({ ...config, autoApprove: undefined });
   try {
     const personas = await ctx.personas.list();
     if (values['json']) return print(JSON.stringify(personas, null, 2));
-    return print(table([['ID', 'NAME', 'ABOUT'], ...personas.map((p) => [p.id, p.values['myinfo.name'] ?? '', p.label])]));
+    return print(formatTable([['ID', 'NAME', 'ABOUT'], ...personas.map((p) => [p.id, p.values['myinfo.name'] ?? '', p.label])]));
   } finally {
     await ctx.store.close();
   }
 }
 
-async function keysCommand(sub: string | undefined, values: Record<string, unknown>, config: Config) {
+async function keysCommand(sub: string | undefined, values: Values, config: Config) {
   const ctx = await openContext({ ...config, autoApprove: undefined, personas: undefined });
   try {
     if (sub === 'rotate') {
@@ -181,46 +254,75 @@ async function keysCommand(sub: string | undefined, values: Record<string, unkno
       }
       return;
     }
-    if (sub === 'list') {
-      const now = Date.now();
-      const keys = await ctx.store.listKeys();
-      const signing = signingKeyAt(keys, now);
-      const rows = keys.map((k) => ({
-        kid: k.kid,
-        role: describeKey(k, signing, now),
-        activateAt: new Date(k.activateAt ?? k.createdAt).toISOString(),
-        removeAt: k.removeAt ? new Date(k.removeAt).toISOString() : '',
-      }));
-      if (values['json']) return print(JSON.stringify(rows, null, 2));
-      return print(table([['KID', 'ROLE', 'SIGNS FROM', 'REMOVED AT'], ...rows.map((r) => [r.kid, r.role, r.activateAt, r.removeAt])]));
-    }
-    throw new UsageError(`unknown command "keys ${sub ?? ''}": use keys list or keys rotate`);
+    const now = Date.now();
+    const keys = await ctx.store.listKeys();
+    const signing = signingKeyAt(keys, now);
+    const rows = keys.map((k) => ({
+      kid: k.kid,
+      role: describeKey(k, signing, now),
+      // The first key may sign from the beginning of time (activateAt 0, so that processes with
+      // skewed clocks all use it at once); in fact it signs from its creation.
+      activateAt: new Date(Math.max(k.activateAt ?? k.createdAt, k.createdAt)).toISOString(),
+      removeAt: k.removeAt ? new Date(k.removeAt).toISOString() : '',
+    }));
+    if (values['json']) return print(JSON.stringify(rows, null, 2));
+    return print(formatTable([['KID', 'ROLE', 'SIGNS FROM', 'REMOVED AT'], ...rows.map((r) => [r.kid, r.role, r.activateAt, r.removeAt])]));
   } finally {
     await ctx.store.close();
   }
 }
 
+/** Every problem of an error a command can make, one line each. */
+function problemsOf(err: unknown): string[] | undefined {
+  if (err instanceof ClientInputError) return err.problems.map((p) => `${FIELD_FLAGS[p.field]}: ${p.message}`);
+  if (err instanceof UsageError || err instanceof ConfigError) return [...err.problems];
+  if (err instanceof PersonaValidationError) return err.message.split('\n');
+  return undefined;
+}
+
+function report(problems: readonly string[], footer?: string): void {
+  const lines = problems.map((p) => `error: ${p.replace(/\n/g, '\n  ')}`);
+  if (footer) lines.push(footer);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: COMMAND_OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\nRun sgid-provider --help for the options.\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    print(HELP);
+  const line = readCommandLine(argv, COMMAND_OPTIONS);
+  const { values, positionals } = line;
+  if (values['help'] && line.problems.length === 0) {
+    const command = positionals[0];
+    print(command !== undefined && command !== 'start' && COMMANDS[command] ? `Usage:\n${usageOf(command)}\n\nRun sgid-provider --help for every option.` : HELP);
     return 0;
   }
-  if (values.version) {
+  if (values['version'] && line.problems.length === 0) {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     print(pkg.version);
     return 0;
   }
+
+  // Every mistake of the command line at once: options, the command, its input, the config.
+  // (After an unknown option, its value may have been read as a positional: the command is not
+  // judged then, lest that value be reported as an unknown command.)
+  const problems = [...line.problems];
+  if (!line.unknownOptions) {
+    const commandProblems = checkCommand(positionals);
+    problems.push(...commandProblems);
+    if (commandProblems.length === 0) problems.push(...checkCommandInput(positionals, values));
+  }
+  let config: Config | undefined;
+  try {
+    config = loadConfig(values as Record<string, string | boolean | undefined>);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (problems.length > 0 || !config) {
+    report(problems, 'Run sgid-provider --help for the commands and options.');
+    return 2;
+  }
+
   const [command = 'start', sub, ...rest] = positionals;
   try {
-    const config = loadConfig(values as Record<string, string | boolean | undefined>);
     switch (command) {
       case 'start':
         await start(config);
@@ -229,25 +331,20 @@ export async function main(argv: string[]): Promise<number> {
         await clientsCommand(sub, rest, values, config);
         return 0;
       case 'personas':
-        await personasCommand(sub, values, config);
+        await personasCommand(values, config);
         return 0;
       case 'keys':
         await keysCommand(sub, values, config);
         return 0;
-      case 'scopes':
-        if (values.json) print(JSON.stringify(SCOPES, null, 2));
-        else print(table([['SCOPE', 'LABEL', 'FORMAT'], ...SCOPES.map((s) => [s.scope, s.label, s.format])]));
+      default: // scopes
+        if (values['json']) print(JSON.stringify(SCOPES, null, 2));
+        else print(formatTable([['SCOPE', 'LABEL', 'FORMAT'], ...SCOPES.map((s) => [s.scope, s.label, s.format])]));
         return 0;
-      default:
-        throw new UsageError(`unknown command "${command}". Run sgid-provider --help`);
     }
   } catch (err) {
-    if (err instanceof ClientInputError) {
-      process.stderr.write(`error: ${FIELD_FLAGS[err.field]}: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof PersonaValidationError) {
-      process.stderr.write(`error: ${err.message}\n`);
+    const listed = problemsOf(err);
+    if (listed) {
+      report(listed);
       return 2;
     }
     if (err instanceof StoreUnavailableError) {

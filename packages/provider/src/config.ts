@@ -57,12 +57,18 @@ export interface Config {
   logLevel: string;
 }
 
-/** A config value that is wrong: the message names the flag and the env var. */
+/**
+ * Config values that are wrong: every problem found, each naming its flag and env var (the
+ * message joins them, one per line).
+ */
 export class ConfigError extends Error {
   readonly code = 'invalid_config';
-  constructor(message: string) {
-    super(message);
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : [...problems];
+    super(list.join('\n'));
     this.name = 'ConfigError';
+    this.problems = list;
   }
 }
 
@@ -90,51 +96,76 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
   overrides: Partial<Config> = {},
 ): Config {
+  // Every option is read and checked, so that one run reports every mistake.
+  const problems: string[] = [];
+  const check = (fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+    }
+  };
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
     const flag = flags[spec.flag];
     const fromEnv = env[spec.env];
-    if (flag !== undefined) values[name] = convert(name, flag, `--${spec.flag}`);
-    else if (fromEnv !== undefined && fromEnv !== '') values[name] = convert(name, fromEnv, spec.env);
-    else values[name] = spec.default;
+    values[name] = spec.default;
+    check(() => {
+      if (flag !== undefined) values[name] = convert(name, flag, `--${spec.flag}`);
+      else if (fromEnv !== undefined && fromEnv !== '') values[name] = convert(name, fromEnv, spec.env);
+    });
   }
   Object.assign(values, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
   const c = values as unknown as Config;
 
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) {
-    throw new ConfigError(`--port / SGID_PORT: ${c.port} is not a TCP port (0–65535)`);
-  }
-  for (const n of ['loginTtl', 'codeTtl', 'tokenTtl', 'authFailureLimit'] as const) {
-    if (!(c[n] > 0)) throw new ConfigError(`--${OPTIONS[n].flag} / ${OPTIONS[n].env}: must be greater than 0`);
-  }
-  if (!LOG_LEVELS.includes(c.logLevel)) {
-    throw new ConfigError(`--log-level / SGID_LOG_LEVEL: "${c.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
-  }
-  if (Boolean(c.databaseUrl) !== Boolean(c.redisUrl)) {
-    throw new ConfigError('--database-url and --redis-url go together: PostgreSQL keeps durable records, Redis short-lived ones');
-  }
-  for (const n of ['databaseUrl', 'redisUrl'] as const) {
-    const v = c[n];
-    if (v !== undefined) {
-      try {
-        new URL(v);
-      } catch {
-        throw new ConfigError(`--${OPTIONS[n].flag} / ${OPTIONS[n].env}: "${v}" is not a URL`);
-      }
+  check(() => {
+    if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) {
+      throw new ConfigError(`--port / SGID_PORT: ${c.port} is not a TCP port (0–65535)`);
     }
+  });
+  for (const n of ['loginTtl', 'codeTtl', 'tokenTtl', 'authFailureLimit'] as const) {
+    check(() => {
+      if (!(c[n] > 0)) throw new ConfigError(`--${OPTIONS[n].flag} / ${OPTIONS[n].env}: must be greater than 0`);
+    });
+  }
+  check(() => {
+    if (!LOG_LEVELS.includes(c.logLevel)) {
+      throw new ConfigError(`--log-level / SGID_LOG_LEVEL: "${c.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+    }
+  });
+  check(() => {
+    if (Boolean(c.databaseUrl) !== Boolean(c.redisUrl)) {
+      throw new ConfigError('--database-url and --redis-url go together: PostgreSQL keeps durable records, Redis short-lived ones');
+    }
+  });
+  for (const n of ['databaseUrl', 'redisUrl'] as const) {
+    check(() => {
+      const v = c[n];
+      if (v !== undefined) {
+        try {
+          new URL(v);
+        } catch {
+          throw new ConfigError(`--${OPTIONS[n].flag} / ${OPTIONS[n].env}: "${v}" is not a URL`);
+        }
+      }
+    });
   }
   const publicUrl = c.publicUrl ?? `http://localhost:${c.port}`;
-  let origin: URL;
-  try {
-    origin = new URL(publicUrl);
-  } catch {
-    throw new ConfigError(`--public-url / SGID_PUBLIC_URL: "${publicUrl}" is not a URL`);
-  }
-  if (origin.protocol !== 'http:' && origin.protocol !== 'https:') {
-    throw new ConfigError(`--public-url / SGID_PUBLIC_URL: "${publicUrl}" must be http or https`);
-  }
-  c.publicUrl = origin.origin;
-  c.issuer = `${origin.origin}/v2`;
+  check(() => {
+    let origin: URL;
+    try {
+      origin = new URL(publicUrl);
+    } catch {
+      throw new ConfigError(`--public-url / SGID_PUBLIC_URL: "${publicUrl}" is not a URL`);
+    }
+    if (origin.protocol !== 'http:' && origin.protocol !== 'https:') {
+      throw new ConfigError(`--public-url / SGID_PUBLIC_URL: "${publicUrl}" must be http or https`);
+    }
+    c.publicUrl = origin.origin;
+    c.issuer = `${origin.origin}/v2`;
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
   return c;
 }
 

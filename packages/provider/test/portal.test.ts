@@ -221,6 +221,29 @@ describe('developer portal (dev mode: no admin token)', () => {
     assert.match(long.html, /<a href="#field-name">name is 101 characters long; at most 100/);
   });
 
+  test('every bad redirect URL is listed, in the summary and next to the field; the good ones are not', async () => {
+    const b = new Browser(p.url);
+    const urls = ['not a url', 'https://good.example/cb', 'ftp://files.example/cb', 'http://localhost/cb#frag', 'http://user:pw@localhost/cb'];
+    const { res, html } = await b.register({ name: 'Many URLs', scopes: 'myinfo.bogus', redirectUris: urls.join('\n') });
+    assert.equal(res.status, 400);
+    const summary = scrape(html, /<div class="error-summary"[^>]*>([\s\S]*?)<\/div>/, 'error summary');
+    assert.match(summary, /There are 5 problems/);
+    const listed = [...summary.matchAll(/<li><a href="#([^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [m[1], decodeEntities(m[2]!)]);
+    assert.deepEqual(listed, [
+      ['field-scopes', 'unknown scope: myinfo.bogus (see `sgid-provider scopes` or the portal for the catalog)'],
+      ['field-redirectUris', 'redirect URL "not a url" is not an absolute URL (e.g. http://localhost:5001/api/redirect)'],
+      ['field-redirectUris', 'redirect URL "ftp://files.example/cb" must use http or https'],
+      ['field-redirectUris', 'redirect URL "http://localhost/cb#frag" must not contain a fragment (#…) (RFC 6749 §3.1.2)'],
+      ['field-redirectUris', 'redirect URL "http://user:pw@localhost/cb" must not contain credentials'],
+    ]);
+    // Next to the field: one item per URL, which the textarea points to.
+    const next = scrape(html, /(<ul class="field-error" id="error-redirectUris">[\s\S]*?<\/ul>)/, 'field errors');
+    assert.equal([...next.matchAll(/<li>/g)].length, 4);
+    assert.doesNotMatch(next, /good\.example/);
+    assert.match(html, /id="field-redirectUris"[^>]*aria-describedby="hint-redirectUris error-redirectUris" aria-invalid="true"/);
+    assert.equal((await p.store.listClients()).filter((c) => c.name === 'Many URLs').length, 0);
+  });
+
   test('edit name, description, scopes and redirect URLs; invalid edits change nothing', async () => {
     const b = new Browser(p.url);
     const reg = await b.register({ name: 'Editable', scopes: 'myinfo.name', redirectUris: REDIRECT });

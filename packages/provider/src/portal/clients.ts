@@ -12,16 +12,57 @@ import { hashSecret, randomAlphanumeric } from '../util/secrets.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** Invalid client metadata; `field` names the input that is wrong. */
+/** The inputs of a client that can be wrong. */
+export type ClientInputField = 'name' | 'description' | 'scopes' | 'redirectUris' | 'publicKey' | 'id';
+
+/** One mistake in a client's metadata, naming its field. */
+export interface ClientProblem {
+  readonly field: ClientInputField;
+  readonly message: string;
+}
+
+/**
+ * Invalid client metadata: every problem found, each naming its field, so that the portal
+ * and the CLI can list them all at once rather than one per attempt.
+ */
 export class ClientInputError extends Error {
   readonly code = 'invalid_client_metadata';
-  constructor(
-    readonly field: 'name' | 'description' | 'scopes' | 'redirectUris' | 'publicKey' | 'id',
-    message: string,
-  ) {
-    super(message);
+  readonly problems: readonly ClientProblem[];
+  constructor(field: ClientInputField, message: string);
+  constructor(problems: readonly ClientProblem[]);
+  constructor(fieldOrProblems: ClientInputField | readonly ClientProblem[], message?: string) {
+    const problems = typeof fieldOrProblems === 'string' ? [{ field: fieldOrProblems, message: message ?? '' }] : [...fieldOrProblems];
+    if (problems.length === 0) throw new TypeError('a ClientInputError needs at least one problem');
+    super(problems.map((p) => p.message).join('; '));
     this.name = 'ClientInputError';
+    this.problems = problems;
   }
+
+  /** The field of the first problem. */
+  get field(): ClientInputField {
+    return this.problems[0]!.field;
+  }
+}
+
+/**
+ * Runs each check, collecting the problems of every one that fails, and returns their results
+ * when all passed. Any other error is thrown as is.
+ */
+export function checkAll<T extends readonly (() => unknown)[]>(
+  checks: T,
+): { [K in keyof T]: T[K] extends () => infer R ? R : never } {
+  const problems: ClientProblem[] = [];
+  const results = checks.map((check) => {
+    try {
+      return check();
+    } catch (err) {
+      if (err instanceof ClientInputError) problems.push(...err.problems);
+      else throw err;
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new ClientInputError(problems);
+  return results as { [K in keyof T]: T[K] extends () => infer R ? R : never };
 }
 
 export interface ClientInput {
@@ -56,28 +97,37 @@ export function validateScopes(scopes: string | readonly string[]): string[] {
   return list.includes('openid') ? list : ['openid', ...list];
 }
 
+/** Redirect URLs a client may register. */
+export const MAX_REDIRECT_URIS = 20;
+
+/** What is wrong with one redirect URL, or undefined when it may be registered. */
+export function redirectUriProblem(uri: string): string | undefined {
+  if (uri.length > 2000) return `redirect URL "${uri.slice(0, 40)}…" is longer than 2000 characters`;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `redirect URL "${uri}" is not an absolute URL (e.g. http://localhost:5001/api/redirect)`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `redirect URL "${uri}" must use http or https`;
+  if (url.hash !== '' || uri.includes('#')) return `redirect URL "${uri}" must not contain a fragment (#…) (RFC 6749 §3.1.2)`;
+  if (url.username || url.password) return `redirect URL "${uri}" must not contain credentials`;
+  return undefined;
+}
+
+/** Every URL is checked, and every one that is wrong is reported. */
 export function validateRedirectUris(uris: readonly string[]): string[] {
   const list = [...new Set(uris.map((u) => u.trim()).filter((u) => u !== ''))];
   if (list.length === 0) throw new ClientInputError('redirectUris', 'at least one redirect URL is required');
-  if (list.length > 20) throw new ClientInputError('redirectUris', `${list.length} redirect URLs given; at most 20`);
-  for (const uri of list) {
-    let url: URL;
-    try {
-      url = new URL(uri);
-    } catch {
-      throw new ClientInputError('redirectUris', `redirect URL "${uri}" is not an absolute URL (e.g. http://localhost:5001/api/redirect)`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ClientInputError('redirectUris', `redirect URL "${uri}" must use http or https`);
-    }
-    if (url.hash !== '' || uri.includes('#')) {
-      throw new ClientInputError('redirectUris', `redirect URL "${uri}" must not contain a fragment (#…) (RFC 6749 §3.1.2)`);
-    }
-    if (url.username || url.password) {
-      throw new ClientInputError('redirectUris', `redirect URL "${uri}" must not contain credentials`);
-    }
-    if (uri.length > 2000) throw new ClientInputError('redirectUris', `redirect URL "${uri.slice(0, 40)}…" is longer than 2000 characters`);
+  const problems: ClientProblem[] = [];
+  if (list.length > MAX_REDIRECT_URIS) {
+    problems.push({ field: 'redirectUris', message: `${list.length} redirect URLs given; at most ${MAX_REDIRECT_URIS}` });
   }
+  for (const uri of list) {
+    const message = redirectUriProblem(uri);
+    if (message !== undefined) problems.push({ field: 'redirectUris', message });
+  }
+  if (problems.length > 0) throw new ClientInputError(problems);
   return list;
 }
 
@@ -121,29 +171,58 @@ function credentials(c: ClientRecord, secret: string, privateKey?: string): Clie
   };
 }
 
+/** A client's metadata once every field has been checked. */
+export interface ValidClientInput {
+  name: string;
+  description: string;
+  scopes: string[];
+  redirectUris: string[];
+  /** SPKI PEM; absent when a key pair is to be generated. */
+  publicKey?: string;
+}
+
+/** The problem with a requested client id, if any (its format; whether it is taken needs the store). */
+function clientIdProblem(id: string): string | undefined {
+  return /^[A-Za-z0-9._-]{3,64}$/.test(id) ? undefined : `client id "${id}" must be 3–64 characters of A-Z a-z 0-9 . _ -`;
+}
+
+/**
+ * Checks every field of a new client and reports every problem at once (a ClientInputError
+ * with one entry per mistake). Needs no store: whether a requested id is taken is checked by
+ * createClient.
+ */
+export function validateClientInput(input: ClientInput, id?: string): ValidClientInput {
+  const [name, description, scopes, redirectUris, publicKey] = checkAll([
+    () => validateName(input.name),
+    () => validateDescription(input.description),
+    () => validateScopes(input.scopes),
+    () => validateRedirectUris(input.redirectUris),
+    () => (input.publicKey !== undefined ? validatePublicKey(input.publicKey) : undefined),
+    () => {
+      const problem = id !== undefined ? clientIdProblem(id) : undefined;
+      if (problem !== undefined) throw new ClientInputError('id', problem);
+    },
+  ] as const);
+  return { name, description, scopes, redirectUris, ...(publicKey !== undefined ? { publicKey } : {}) };
+}
+
 /** Registers a client; the credentials (secret, generated private key) are shown only now. */
 export async function createClient(store: Store, input: ClientInput, id?: string): Promise<ClientCredentials> {
-  const name = validateName(input.name);
-  const description = validateDescription(input.description);
-  const scopes = validateScopes(input.scopes);
-  const redirectUris = validateRedirectUris(input.redirectUris);
+  const valid = validateClientInput(input, id);
+  if (id !== undefined && (await store.getClient(id))) throw new ClientInputError('id', `a client with id "${id}" already exists`);
   let publicKey: string;
   let privateKey: string | undefined;
-  if (input.publicKey !== undefined) publicKey = validatePublicKey(input.publicKey);
+  if (valid.publicKey !== undefined) publicKey = valid.publicKey;
   else ({ publicKey, privateKey } = await newKeyPair());
-  if (id !== undefined) {
-    if (!/^[A-Za-z0-9._-]{3,64}$/.test(id)) throw new ClientInputError('id', `client id "${id}" must be 3–64 characters of A-Z a-z 0-9 . _ -`);
-    if (await store.getClient(id)) throw new ClientInputError('id', `a client with id "${id}" already exists`);
-  }
   const secret = randomAlphanumeric(32);
   const now = Date.now();
   const record: ClientRecord = {
-    id: id ?? newClientId(name),
+    id: id ?? newClientId(valid.name),
     secretHash: hashSecret(secret),
-    name,
-    description,
-    scopes,
-    redirectUris,
+    name: valid.name,
+    description: valid.description,
+    scopes: valid.scopes,
+    redirectUris: valid.redirectUris,
     publicKey,
     createdAt: now,
     updatedAt: now,
@@ -159,17 +238,17 @@ export interface ClientPatch {
   redirectUris?: readonly string[];
 }
 
+/** Changes the given fields; every problem of the patch is reported at once and nothing changes. */
 export async function updateClient(store: Store, id: string, patch: ClientPatch): Promise<ClientRecord> {
   const c = await store.getClient(id);
   if (!c) throw new ClientInputError('id', `no client with id "${id}"`);
-  const next: ClientRecord = {
-    ...c,
-    ...(patch.name !== undefined ? { name: validateName(patch.name) } : {}),
-    ...(patch.description !== undefined ? { description: validateDescription(patch.description) } : {}),
-    ...(patch.scopes !== undefined ? { scopes: validateScopes(patch.scopes) } : {}),
-    ...(patch.redirectUris !== undefined ? { redirectUris: validateRedirectUris(patch.redirectUris) } : {}),
-    updatedAt: Date.now(),
-  };
+  const [name, description, scopes, redirectUris] = checkAll([
+    () => (patch.name !== undefined ? validateName(patch.name) : c.name),
+    () => (patch.description !== undefined ? validateDescription(patch.description) : c.description),
+    () => (patch.scopes !== undefined ? validateScopes(patch.scopes) : c.scopes),
+    () => (patch.redirectUris !== undefined ? validateRedirectUris(patch.redirectUris) : c.redirectUris),
+  ] as const);
+  const next: ClientRecord = { ...c, name, description, scopes, redirectUris, updatedAt: Date.now() };
   await store.putClient(next);
   return next;
 }

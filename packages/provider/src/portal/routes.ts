@@ -24,17 +24,8 @@ import {
   secretRotatedPage,
 } from '../views/portal-pages.js';
 import type { ClientField, ClientFormValues, ConfirmAction, FieldErrors, PortalChrome } from '../views/portal-pages.js';
-import {
-  ClientInputError,
-  createClient,
-  rotateKeyPair,
-  rotateSecret,
-  updateClient,
-  validateDescription,
-  validateName,
-  validateRedirectUris,
-  validateScopes,
-} from './clients.js';
+import { ClientInputError, createClient, rotateKeyPair, rotateSecret, updateClient, validateClientInput } from './clients.js';
+import type { ValidClientInput } from './clients.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 import {
   CSRF_COOKIE,
@@ -98,37 +89,26 @@ function formOf(c: ClientRecord): ClientFormValues {
   return { name: c.name, description: c.description, scopes: c.scopes, redirectUris: c.redirectUris.join('\n') };
 }
 
-interface ValidClientInput {
-  name: string;
-  description: string;
-  scopes: string[];
-  redirectUris: string[];
-}
-
 function isClientField(f: string): f is ClientField {
   return (EDITABLE as readonly string[]).includes(f);
 }
 
+/** The problems of a ClientInputError by field, in the portal's form (every one of them). */
+function fieldErrors(err: ClientInputError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const p of err.problems) if (isClientField(p.field)) errors[p.field] = [...(errors[p.field] ?? []), p.message];
+  return errors;
+}
+
 /** Every field is checked, so that the page lists every problem at once, not the first only. */
 function validateClientForm(v: ClientFormValues): { errors: FieldErrors; input?: ValidClientInput } {
-  const errors: FieldErrors = {};
-  const check = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof ClientInputError && isClientField(err.field)) {
-        errors[err.field] = err.message;
-        return undefined;
-      }
-      throw err;
-    }
-  };
-  const name = check(() => validateName(v.name));
-  const description = check(() => validateDescription(v.description));
-  const scopes = check(() => validateScopes(v.scopes));
-  const redirectUris = check(() => validateRedirectUris(v.redirectUris.split(/\r?\n/)));
-  if (name === undefined || description === undefined || scopes === undefined || redirectUris === undefined) return { errors };
-  return { errors, input: { name, description, scopes, redirectUris } };
+  try {
+    const input = validateClientInput({ name: v.name, description: v.description, scopes: v.scopes, redirectUris: v.redirectUris.split(/\r?\n/) });
+    return { errors: {}, input };
+  } catch (err) {
+    if (err instanceof ClientInputError) return { errors: fieldErrors(err) };
+    throw err;
+  }
 }
 
 /** Only portal paths, so that sign-in can never redirect elsewhere. */
@@ -257,9 +237,7 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
           req.log.info({ clientId: creds.id }, 'portal: client registered');
           return send(reply, 200, credentialsPage(chromeOf(req), creds));
         } catch (err) {
-          if (err instanceof ClientInputError && isClientField(err.field)) {
-            return send(reply, 400, registerPage(chromeOf(req), values, { [err.field]: err.message }));
-          }
+          if (err instanceof ClientInputError && isClientField(err.field)) return send(reply, 400, registerPage(chromeOf(req), values, fieldErrors(err)));
           throw err;
         }
       });
@@ -281,9 +259,7 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
           await updateClient(ctx.store, client.id, input);
         } catch (err) {
           if (err instanceof ClientInputError && err.field === 'id') return notFound(reply, client.id);
-          if (err instanceof ClientInputError && isClientField(err.field)) {
-            return send(reply, 400, clientPage(chromeOf(req), client, values, { [err.field]: err.message }));
-          }
+          if (err instanceof ClientInputError && isClientField(err.field)) return send(reply, 400, clientPage(chromeOf(req), client, values, fieldErrors(err)));
           throw err;
         }
         req.log.info({ clientId: client.id }, 'portal: client updated');

@@ -29,7 +29,8 @@ export interface ClientFormValues {
 }
 
 export type ClientField = 'name' | 'description' | 'scopes' | 'redirectUris';
-export type FieldErrors = Partial<Record<ClientField, string>>;
+/** Every problem of each field, in the order found. */
+export type FieldErrors = Partial<Record<ClientField, readonly string[]>>;
 
 const FIELD_ORDER: readonly ClientField[] = ['name', 'description', 'scopes', 'redirectUris'];
 /** The element each error summary link moves focus to. */
@@ -69,44 +70,47 @@ ${body}`,
 }
 
 function errorSummary(errors: FieldErrors): Html | '' {
-  const fields = FIELD_ORDER.filter((f) => errors[f]);
-  if (fields.length === 0) return '';
+  const items = FIELD_ORDER.flatMap((f) => (errors[f] ?? []).map((message) => ({ field: f, message })));
+  if (items.length === 0) return '';
   return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
-<h2 id="error-summary-title">There ${fields.length === 1 ? 'is a problem' : `are ${fields.length} problems`}</h2>
+<h2 id="error-summary-title">There ${items.length === 1 ? 'is a problem' : `are ${items.length} problems`}</h2>
 <ul>
-${fields.map((f) => html`<li><a href="#${FIELD_ANCHOR[f]}">${errors[f]}</a></li>`)}
+${items.map((i) => html`<li><a href="#${FIELD_ANCHOR[i.field]}">${i.message}</a></li>`)}
 </ul>
 </div>`;
 }
 
 function fieldError(field: ClientField, errors: FieldErrors): Html | '' {
-  const msg = errors[field];
-  return msg ? html`<p class="field-error" id="error-${field}"><span class="visually-hidden">Error: </span>${msg}</p>` : '';
+  const messages = errors[field] ?? [];
+  if (messages.length === 0) return '';
+  if (messages.length === 1) return html`<p class="field-error" id="error-${field}"><span class="visually-hidden">Error: </span>${messages[0]}</p>`;
+  return html`<ul class="field-error" id="error-${field}">${messages.map((m) => html`<li><span class="visually-hidden">Error: </span>${m}</li>`)}</ul>`;
 }
 
 /** aria attributes of an input: its hint, and its error when there is one. */
 function described(field: ClientField, errors: FieldErrors, hint: boolean): Html {
-  const ids = [hint ? `hint-${field}` : '', errors[field] ? `error-${field}` : ''].filter(Boolean).join(' ');
-  return html`${ids ? html` aria-describedby="${ids}"` : ''}${errors[field] ? html` aria-invalid="true"` : ''}`;
+  const bad = (errors[field]?.length ?? 0) > 0;
+  const ids = [hint ? `hint-${field}` : '', bad ? `error-${field}` : ''].filter(Boolean).join(' ');
+  return html`${ids ? html` aria-describedby="${ids}"` : ''}${bad ? html` aria-invalid="true"` : ''}`;
 }
 
 /** The fields shared by registration and editing. */
 function clientFields(values: ClientFormValues, errors: FieldErrors): Html {
   const chosen = new Set(values.scopes);
   let firstData = true;
-  return html`<div class="form-group${errors.name ? ' has-error' : ''}">
+  return html`<div class="form-group${errors.name?.length ? ' has-error' : ''}">
 <label for="field-name">Name</label>
 <p class="field-hint" id="hint-name">Shown to the user on the consent screen. At most 100 characters.</p>
 ${fieldError('name', errors)}
 <input type="text" id="field-name" name="name" value="${values.name}" maxlength="100" required autocomplete="off"${described('name', errors, true)}>
 </div>
-<div class="form-group${errors.description ? ' has-error' : ''}">
+<div class="form-group${errors.description?.length ? ' has-error' : ''}">
 <label for="field-description">Description <span class="optional">(optional)</span></label>
 <p class="field-hint" id="hint-description">What your app does, in a sentence; shown on the consent screen. At most 500 characters.</p>
 ${fieldError('description', errors)}
 <textarea id="field-description" name="description" rows="2" maxlength="500"${described('description', errors, true)}>${values.description}</textarea>
 </div>
-<div class="form-group${errors.scopes ? ' has-error' : ''}">
+<div class="form-group${errors.scopes?.length ? ' has-error' : ''}">
 <fieldset class="scopes"${described('scopes', errors, true)}>
 <legend>Scopes: the data your app may request</legend>
 <p class="field-hint" id="hint-scopes">Your app asks for some of these at each login; the user sees each one on the consent screen. In the real sgID, only Sign-in and Full name are open to clients outside the public sector.</p>
@@ -130,7 +134,7 @@ ${SCOPES.map((s) => {
 })}
 </fieldset>
 </div>
-<div class="form-group${errors.redirectUris ? ' has-error' : ''}">
+<div class="form-group${errors.redirectUris?.length ? ' has-error' : ''}">
 <label for="field-redirectUris">Redirect URLs</label>
 <p class="field-hint" id="hint-redirectUris">One per line, e.g. <code>http://localhost:5001/api/redirect</code>. Matched exactly, character for character.</p>
 ${fieldError('redirectUris', errors)}

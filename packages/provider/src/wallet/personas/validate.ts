@@ -17,14 +17,46 @@ export class PersonaValidationError extends Error {
   readonly path: string;
   /** The file (or other source) the persona came from, when known. */
   readonly source: string | undefined;
+  /** Every problem found (each a full message with its source and path); the message joins them, one per line. */
+  readonly problems: readonly string[];
 
-  constructor(path: string, problem: string, source?: string) {
-    const where = [source, path].filter((s) => s !== undefined && s.length > 0).join(': ');
-    super(where.length > 0 ? `${where}: ${problem}` : problem);
+  constructor(path: string, problem: string, source?: string);
+  constructor(errors: readonly PersonaValidationError[]);
+  constructor(pathOrErrors: string | readonly PersonaValidationError[], problem?: string, source?: string) {
+    if (typeof pathOrErrors !== 'string') {
+      const problems = pathOrErrors.flatMap((e) => e.problems);
+      super(problems.join('\n'));
+      this.path = pathOrErrors[0]?.path ?? '';
+      this.source = pathOrErrors[0]?.source;
+      this.problems = problems;
+    } else {
+      const where = [source, pathOrErrors].filter((s) => s !== undefined && s.length > 0).join(': ');
+      super(where.length > 0 ? `${where}: ${problem}` : (problem ?? ''));
+      this.path = pathOrErrors;
+      this.source = source;
+      this.problems = [this.message];
+    }
     this.name = 'PersonaValidationError';
-    this.path = path;
-    this.source = source;
   }
+}
+
+/**
+ * Runs `fn` for each item, and throws every PersonaValidationError they threw together, so that
+ * one run of a file reports each wrong persona and each wrong value, not only the first.
+ */
+function eachChecked<T, R>(items: readonly T[], fn: (item: T, i: number) => R): R[] {
+  const errors: PersonaValidationError[] = [];
+  const out: R[] = [];
+  items.forEach((item, i) => {
+    try {
+      out.push(fn(item, i));
+    } catch (err) {
+      if (!(err instanceof PersonaValidationError)) throw err;
+      errors.push(err);
+    }
+  });
+  if (errors.length > 0) throw new PersonaValidationError(errors);
+  return out;
 }
 
 const PERSONA_FIELDS = ['id', 'label', 'values'] as const;
@@ -122,12 +154,12 @@ function checkValue(def: ScopeDefinition, value: string, path: string, fail: Fai
   }
 }
 
-function checkValues(input: unknown, id: string, where: string, fail: Fail): Persona['values'] {
+function checkValues(input: unknown, id: string | undefined, where: string, fail: Fail): Persona['values'] {
   const path = `${where}.values`;
   if (input === undefined) return {};
   if (!isPlainObject(input)) fail(path, `must be an object mapping data scopes to string values, got ${kindOf(input)}`);
   const out: Record<string, string> = {};
-  for (const [scope, value] of Object.entries(input)) {
+  eachChecked(Object.entries(input), ([scope, value]) => {
     const at = `${path}[${quote(scope)}]`;
     const def = getScope(scope);
     if (scope === 'openid') fail(path, `"openid" is not a data scope and holds no value`);
@@ -140,38 +172,50 @@ function checkValues(input: unknown, id: string, where: string, fail: Fail): Per
     if (value === NOT_ON_RECORD) {
       fail(at, `"NA" is what sgID sends for a field not on record: leave the field out instead`);
     }
-    if (scope === 'myinfo.nric_number' && value !== id) {
+    if (scope === 'myinfo.nric_number' && id !== undefined && value !== id) {
       fail(at, `${quote(value)} differs from the persona's id ${quote(id)} (leave it out: it defaults to the id)`);
     }
     checkValue(def, value, at, fail);
     out[scope] = value;
-  }
+  });
   // Every key was checked against the catalog above.
   return out as Persona['values'];
 }
 
 function validateAt(input: unknown, where: string, fail: Fail): Persona {
   if (!isPlainObject(input)) fail(where, `must be an object with "id", "label" and "values", got ${kindOf(input)}`);
-  for (const key of Object.keys(input)) {
-    if (!(PERSONA_FIELDS as readonly string[]).includes(key)) {
-      fail(where, `unknown field ${quote(key)} (expected ${PERSONA_FIELDS.join(', ')})`);
-    }
-  }
-  const id = input['id'];
-  if (id === undefined) fail(`${where}.id`, 'is required (the NRIC or FIN of the persona)');
-  if (typeof id !== 'string') fail(`${where}.id`, `must be a string, got ${kindOf(id)}`);
-  const problem = explainNricOrFin(id);
-  if (problem !== undefined) fail(`${where}.id`, problem);
-
-  const values = checkValues(input['values'], id, where, fail);
-
-  const label = input['label'];
-  if (label !== undefined && (typeof label !== 'string' || label.trim().length === 0)) {
-    fail(`${where}.label`, `must be a non-empty string, got ${kindOf(label)}`);
-  }
+  // The id, the values and the label are checked independently: each wrong one is reported.
+  const [, checkedId, values, label] = eachChecked(
+    [
+      () => {
+        for (const key of Object.keys(input)) {
+          if (!(PERSONA_FIELDS as readonly string[]).includes(key)) {
+            fail(where, `unknown field ${quote(key)} (expected ${PERSONA_FIELDS.join(', ')})`);
+          }
+        }
+      },
+      () => {
+        const id = input['id'];
+        if (id === undefined) fail(`${where}.id`, 'is required (the NRIC or FIN of the persona)');
+        if (typeof id !== 'string') fail(`${where}.id`, `must be a string, got ${kindOf(id)}`);
+        const problem = explainNricOrFin(id);
+        if (problem !== undefined) fail(`${where}.id`, problem);
+        return id;
+      },
+      () => checkValues(input['values'], typeof input['id'] === 'string' ? input['id'] : undefined, where, fail),
+      () => {
+        const label = input['label'];
+        if (label !== undefined && (typeof label !== 'string' || label.trim().length === 0)) {
+          fail(`${where}.label`, `must be a non-empty string, got ${kindOf(label)}`);
+        }
+        return label as string | undefined;
+      },
+    ],
+    (check) => check(),
+  ) as [void, string, Persona['values'], string | undefined];
   // A persona picker entry needs words; the name is the most recognisable fallback.
   const name: string | undefined = values['myinfo.name' satisfies DataScopeName];
-  return { id, label: label ?? name ?? id, values };
+  return { id: checkedId, label: label ?? name ?? checkedId, values };
 }
 
 function failer(source?: string): Fail {
@@ -230,7 +274,7 @@ export function parsePersonasJson(text: string, source?: string): Persona[] {
   if (!Array.isArray(list) || list.length === 0) fail('personas', 'holds no personas (at least one is needed)');
 
   const seen = new Map<string, number>();
-  return list.map((item: unknown, i) => {
+  return eachChecked(list as unknown[], (item, i) => {
     const persona = validateAt(item, `personas[${i}]`, fail);
     const first = seen.get(persona.id);
     if (first !== undefined) fail(`personas[${i}].id`, `${quote(persona.id)} is used twice (also by personas[${first}])`);
