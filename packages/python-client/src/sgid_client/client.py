@@ -14,13 +14,12 @@ from .error import (
     Errors,
     SgidConfigError,
     SgidIdTokenError,
-    SgidResponseError,
     SgidUserinfoError,
     get_network_error_message,
     get_www_authenticate_error_message,
 )
 from .generators import generate_nonce
-from .transport import DEFAULT_TIMEOUT, Http, Timeout
+from .transport import DEFAULT_TIMEOUT, Http, Timeout, json_object, response_error
 from .id_token import validate_id_token
 from .jwks import JwksCache
 from .results import AuthorizationUrlReturn, CallbackReturn, UserInfoReturn
@@ -61,11 +60,8 @@ def _origin(hostname: str) -> str:
 
 
 def _oauth_error(res: requests.Response) -> str | None:
-    try:
-        body = res.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
+    body = json_object(res)
+    if body is not None and isinstance(body.get("error"), str):
         return str(body["error"])
     header = res.headers.get("www-authenticate", "")
     marker = 'error="'
@@ -226,26 +222,12 @@ class SgidClient:
         res = self._http.post_form(f"{self.issuer}/oauth/token", "token", data)
         if res.status_code != 200:
             error = _oauth_error(res)
-            raise SgidResponseError(
-                "ERR_TOKEN_ENDPOINT",
-                get_network_error_message(Errors.TOKEN_ENDPOINT_FAILED, res.status_code, res.text),
-                _token_hint(error),
-                status=res.status_code,
-                body=res.text,
-                error=error,
-            )
-        try:
-            body = res.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise SgidResponseError(
-                "ERR_TOKEN_ENDPOINT",
-                get_network_error_message(Errors.TOKEN_ENDPOINT_FAILED, res.status_code, res.text),
-                "The token endpoint did not answer with a JSON object: check hostname.",
-                status=res.status_code,
-                body=res.text,
-            )
+            message = get_network_error_message(Errors.TOKEN_ENDPOINT_FAILED, res.status_code, res.text)
+            raise response_error("ERR_TOKEN_ENDPOINT", message, _token_hint(error), res, error)
+        body = json_object(res)
+        if body is None:
+            message = get_network_error_message(Errors.TOKEN_ENDPOINT_FAILED, res.status_code, res.text)
+            raise response_error("ERR_TOKEN_ENDPOINT", message, "The token endpoint did not answer with a JSON object: check hostname.", res)
         id_token = body.get("id_token")
         access_token = body.get("access_token")
         claims = validate_id_token(
@@ -285,21 +267,15 @@ class SgidClient:
         )
         if res.status_code != 200:
             error = _oauth_error(res)
-            raise SgidResponseError(
-                "ERR_USERINFO_ENDPOINT",
-                get_www_authenticate_error_message(Errors.USERINFO_ENDPOINT_FAILED, res),
+            hint = (
                 "The access token is unknown, expired or revoked (reusing a code revokes its token): log the user in again."
                 if error == "invalid_token"
-                else "Check hostname and the access token.",
-                status=res.status_code,
-                body=res.text,
-                error=error,
+                else "Check hostname and the access token."
             )
-        try:
-            body = res.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or body.get("sub") != sub:
+            message = get_www_authenticate_error_message(Errors.USERINFO_ENDPOINT_FAILED, res)
+            raise response_error("ERR_USERINFO_ENDPOINT", message, hint, res, error)
+        body = json_object(res)
+        if body is None or body.get("sub") != sub:
             raise SgidUserinfoError(
                 "ERR_USERINFO_SUB_MISMATCH",
                 Errors.USERINFO_SUB_MISMATCH,

@@ -11,8 +11,8 @@ from typing import Any
 
 from jwcrypto import jwk
 
-from .error import Errors, SgidIdTokenError, SgidResponseError, get_network_error_message
-from .transport import Http
+from .error import Errors, SgidIdTokenError, get_network_error_message
+from .transport import Http, json_object, response_error
 
 #: Minimum seconds between two JWKS fetches caused by an unknown ``kid``.
 JWKS_REFETCH_INTERVAL = 60.0
@@ -30,27 +30,13 @@ class JwksCache:
 
     def _fetch(self) -> None:
         res = self._http.get(self.uri, what="jwks")
+        message = get_network_error_message(Errors.JWKS_ENDPOINT_FAILED, res.status_code, res.text)
         if res.status_code != 200:
-            raise SgidResponseError(
-                "ERR_JWKS_ENDPOINT",
-                get_network_error_message(Errors.JWKS_ENDPOINT_FAILED, res.status_code, res.text),
-                "Check hostname: it must be the origin of your sgID provider.",
-                status=res.status_code,
-                body=res.text,
-            )
-        try:
-            body = res.json()
-            keys = body["keys"]
-            if not isinstance(keys, list):
-                raise TypeError("keys is not a list")
-        except Exception as exc:
-            raise SgidResponseError(
-                "ERR_JWKS_ENDPOINT",
-                get_network_error_message(Errors.JWKS_ENDPOINT_FAILED, res.status_code, res.text),
-                "The provider's JWKS is not a JSON key set: check hostname.",
-                status=res.status_code,
-                body=res.text,
-            ) from exc
+            raise response_error("ERR_JWKS_ENDPOINT", message, "Check hostname: it must be the origin of your sgID provider.", res)
+        body = json_object(res)
+        keys = body.get("keys") if body is not None else None
+        if not isinstance(keys, list):
+            raise response_error("ERR_JWKS_ENDPOINT", message, "The provider's JWKS is not a JSON key set: check hostname.", res)
         self._keys = [k for k in keys if isinstance(k, dict)]
         self._fetched_at = self._clock()
         self._imported = {}

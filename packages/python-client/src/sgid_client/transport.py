@@ -16,6 +16,20 @@ Timeout = float | tuple[float, float]
 _ENDPOINT_NAMES = {"token": "token", "userinfo": "userinfo", "jwks": "jwks"}
 
 
+def json_object(res: requests.Response) -> dict[str, Any] | None:
+    """The response body when it is a JSON object, else None."""
+    try:
+        body = res.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def response_error(code: str, message: str, hint: str, res: requests.Response, error: str | None = None) -> SgidResponseError:
+    """An endpoint's refusal as a typed error carrying its status and body."""
+    return SgidResponseError(code, message, hint, status=res.status_code, body=res.text, error=error)
+
+
 class Http:
     def __init__(self, timeout: Timeout = DEFAULT_TIMEOUT, session: requests.Session | None = None) -> None:
         self.timeout = timeout
