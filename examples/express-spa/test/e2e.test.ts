@@ -3,35 +3,29 @@
  * (Express + sgid-client) against a real provider (SQLite), the QR page on a desktop-sized page
  * and the wallet on a second, phone-sized page opened from the URL decoded from the QR image.
  *
- * Needs Chromium: /usr/bin/chromium (Debian: `apt-get install chromium`) or SGID_CHROMIUM=path.
- * Without it these tests FAIL; set SGID_SKIP_BROWSER=1 to skip them on purpose.
+ * Needs Chromium (see packages/provider/test/helpers/browser.ts: SGID_CHROMIUM, SGID_SKIP_BROWSER).
  * Screenshots of every page go to test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import jsQRModule from 'jsqr';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PNG } from 'pngjs';
+import {
+  DESKTOP,
+  PHONE,
+  SKIP_BROWSER,
+  chromiumMissing,
+  decodeQr,
+  launchChromium,
+  pickPersona as pickPersonaAs,
+  screenshot as shot,
+} from '../../../packages/provider/test/helpers/browser.js';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
 import { startDemo } from '../src/index.js';
 import type { RunningDemo } from '../src/index.js';
 
-// jsqr is CommonJS with `exports.default`: its types see the module object, Node sees the function.
-type DecodeQr = typeof jsQRModule.default;
-const jsQR: DecodeQr = (jsQRModule as unknown as { default?: DecodeQr }).default ?? (jsQRModule as unknown as DecodeQr);
-
-const CHROMIUM = process.env['SGID_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = process.env['SGID_SKIP_BROWSER'] === '1';
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 const CLIENT_NAME = 'Ice cream demo';
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const DESKTOP = { viewport: { width: 1280, height: 900 } };
 
 interface Setup {
   provider: TestProvider;
@@ -63,18 +57,6 @@ async function setUp(providerOptions: { loginTtl?: number } = {}): Promise<Setup
   return { provider, demo };
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  writeFileSync(join(SCREENSHOTS, `${name}.png`), await page.screenshot({ fullPage: true }));
-}
-
-/** Reads the QR code from the pixels on screen, as a phone camera would. */
-async function decodeQr(page: Page): Promise<string> {
-  const png = PNG.sync.read(await page.locator('#qr').screenshot());
-  const found = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
-  assert.ok(found, 'no QR code could be decoded from the #qr element');
-  return found.data;
-}
-
 /** Demo page → flavour → "Login with Singpass" → the provider's QR page. */
 async function startLogin(page: Page, s: Setup, flavour: string, screenshots = false): Promise<void> {
   await page.goto(s.demo.url);
@@ -89,17 +71,10 @@ async function startLogin(page: Page, s: Setup, flavour: string, screenshots = f
 
 /** The wallet, on a phone: choose a persona (by index), open the consent screen. Returns the persona's name. */
 async function pickPersona(wallet: Page, walletUrl: string, index: number, screenshots = false): Promise<string> {
-  await wallet.goto(walletUrl);
-  await wallet.getByRole('heading', { name: `Log in to ${CLIENT_NAME}` }).waitFor();
-  if (screenshots) await shot(wallet, '03-wallet-personas');
-  const option = wallet.locator('label.persona').nth(index);
-  const name = (await option.locator('.persona-name').textContent())?.trim();
-  assert.ok(name, 'the persona has a name');
-  await option.click();
-  assert.equal(await option.locator('input[name="persona"]').isChecked(), true);
-  await wallet.getByRole('button', { name: 'Continue' }).click();
-  await wallet.waitForURL(/\/consent\?persona=/);
-  return name;
+  return pickPersonaAs(wallet, walletUrl, index, {
+    clientName: CLIENT_NAME,
+    ...(screenshots ? { onPersonaList: (w: Page) => shot(w, '03-wallet-personas') } : {}),
+  });
 }
 
 describe('ice-cream demo in a browser', { concurrency: false }, () => {
@@ -116,10 +91,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
   };
 
   // Without Chromium every test fails with this message (never a silent skip).
-  const missing = existsSync(CHROMIUM)
-    ? undefined
-    : `Chromium not found at ${CHROMIUM}: install it (Debian/Ubuntu: apt-get install chromium) or point SGID_CHROMIUM at it. ` +
-      'To skip the browser tests on purpose, set SGID_SKIP_BROWSER=1.';
+  const missing = chromiumMissing();
   const ready = (s: Setup | undefined): Setup => {
     if (missing) assert.fail(missing);
     assert.ok(s && browser, 'set-up failed');
@@ -127,12 +99,8 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
   };
 
   before(async () => {
-    if (SKIP || missing) return;
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    if (SKIP_BROWSER || missing) return;
+    browser = await launchChromium();
     main = await setUp();
     short = await setUp({ loginTtl: 3 });
   });
@@ -146,7 +114,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     }
   });
 
-  test('full login: flavour → QR → wallet on a phone → consent → approve → success view', { skip: SKIP && 'SGID_SKIP_BROWSER=1', timeout: 60_000 }, async () => {
+  test('full login: flavour → QR → wallet on a phone → consent → approve → success view', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Durian', true);
@@ -200,7 +168,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.equal(cookies.find((c) => c.name === 'sgid_login'), undefined, 'the login cookie is gone once the login is finished');
   });
 
-  test('logout: back to the logged-out view, /api/userinfo answers 401', { skip: SKIP && 'SGID_SKIP_BROWSER=1', timeout: 60_000 }, async () => {
+  test('logout: back to the logged-out view, /api/userinfo answers 401', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Chocolate');
@@ -222,7 +190,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.match((await page.locator('#error').textContent()) ?? '', /not logged in/);
   });
 
-  test('decline: the demo shows that the user declined', { skip: SKIP && 'SGID_SKIP_BROWSER=1', timeout: 60_000 }, async () => {
+  test('decline: the demo shows that the user declined', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Strawberry');
@@ -242,7 +210,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.equal(status, 401);
   });
 
-  test('expiry: the QR page says the code expired and offers a new one', { skip: SKIP && 'SGID_SKIP_BROWSER=1', timeout: 60_000 }, async () => {
+  test('expiry: the QR page says the code expired and offers a new one', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
     const s = ready(short);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Vanilla');
@@ -272,7 +240,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.match(fresh, new RegExp(`^${s.provider.url}/wallet/`));
   });
 
-  test('pages are labelled and keyboard-usable', { skip: SKIP && 'SGID_SKIP_BROWSER=1', timeout: 60_000 }, async () => {
+  test('pages are labelled and keyboard-usable', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await page.goto(s.demo.url);

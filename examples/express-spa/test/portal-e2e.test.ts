@@ -5,38 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { ClientCredentials } from 'sgid-protocol';
+import { SKIP_BROWSER, launchChromium, screenshot as shot } from '../../../packages/provider/test/helpers/browser.js';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
 import { startDemo } from '../src/index.js';
 import type { RunningDemo } from '../src/index.js';
 
-const CHROMIUM = process.env['SGID_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = process.env['SGID_SKIP_BROWSER'] === '1';
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 const NAME = 'Gelato registered in the portal';
 
 let browser: Browser | undefined;
 let provider: TestProvider | undefined;
 let demo: RunningDemo | undefined;
 
-const shot = async (page: Page, name: string) =>
-  writeFileSync(join(SCREENSHOTS, `${name}.png`), await page.screenshot({ fullPage: true }));
-
 before(async () => {
-  if (SKIP) return;
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium, or set SGID_SKIP_BROWSER=1 to skip on purpose`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  if (SKIP_BROWSER) return;
+  browser = await launchChromium();
   provider = await startProvider();
 });
 
@@ -46,7 +33,7 @@ after(async () => {
   await provider?.close();
 });
 
-test('register a client in the portal, download its credentials, log in with them', { skip: SKIP && 'SGID_SKIP_BROWSER=1', timeout: 90_000 }, async () => {
+test('register a client in the portal, download its credentials, log in with them', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
   assert.ok(browser && provider);
   const port = await freePort();
   const demoUrl = `http://127.0.0.1:${port}`;

@@ -8,7 +8,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -17,9 +16,9 @@ import { build } from 'esbuild';
 import { startProvider, type TestProvider } from '../../provider/test/helpers/provider.ts';
 import { builtInPersonas } from '../../provider/src/wallet/personas/index.ts';
 import { authorize } from './helpers/mockpass.ts';
+import { SKIP_BROWSER, launchChromium } from '../../provider/test/helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = process.env.SGID_SKIP_BROWSER === '1';
+const skip = SKIP_BROWSER !== false;
 const here = dirname(fileURLToPath(import.meta.url));
 
 const ENTRY = `
@@ -88,13 +87,8 @@ after(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-test('callback + userinfo inside a real Chromium page (no Node APIs)', { skip: skip ? 'SGID_SKIP_BROWSER=1' : false }, async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set SGID_SKIP_BROWSER=1 to skip explicitly`);
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+test('callback + userinfo inside a real Chromium page (no Node APIs)', { skip: SKIP_BROWSER }, async () => {
+  const browser = await launchChromium();
   try {
     const scopes = ['openid', 'myinfo.name', 'myinfo.vehicles', 'myinfo.is_age_above_18'];
     const creds = await provider.createClient({ scopes, redirectUris: [`${origin}/callback`] });
