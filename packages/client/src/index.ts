@@ -51,6 +51,7 @@ export {
   type LoginStartOptions,
   type LoginBegin,
   type LoginResult,
+  type LoginErrorOutcome,
 } from './login-flow.js';
 export {
   expressLoginHandlers,

@@ -64,8 +64,29 @@ export interface LoginResult {
   idToken: string;
   /** The `returnTo` given to `start`, if any. */
   returnTo?: string;
-  /** The `Set-Cookie` header value that deletes the login cookie: send it with your response. */
+  /**
+   * The `Set-Cookie` header value to send with your response: it replaces the login's secrets
+   * with a marker of the finished login (its state and `returnTo`, encrypted), so that a second
+   * return to this login — the Back button to sgID's page, then approving again — is refused as
+   * `ERR_LOGIN_ALREADY_FINISHED` rather than mistaken for a login from elsewhere.
+   */
   setCookie: string;
+}
+
+/** What {@link LoginFlow.afterError} tells an app about a failed `finish`. */
+export interface LoginErrorOutcome {
+  /**
+   * The `Set-Cookie` to send with the error response: it deletes the login cookie when the error
+   * ended the login this browser had started. Absent when the cookie must stay as it is: it
+   * belongs to another login still in progress (another tab: `ERR_STATE_MISMATCH`), marks a
+   * finished one (`ERR_LOGIN_ALREADY_FINISHED`), or there is none.
+   */
+  setCookie?: string;
+  /**
+   * The `returnTo` of the login the error is about, when that login is the one this browser
+   * started (e.g. the user declined it) or had finished: send the user back where they were.
+   */
+  returnTo?: string;
 }
 
 /** A login flow bound to one client and one cookie secret. */
@@ -81,13 +102,21 @@ export interface LoginFlow {
   /**
    * Completes a login from the request that reached your redirect URI: checks the cookie and the
    * state, exchanges the code, validates the ID token, fetches and decrypts the data.
+   * When it throws, answer with {@link LoginFlow.afterError}'s cookie (the adapters do).
    * @throws {SgidLoginError} `ERR_AUTHORIZATION_ERROR`, `ERR_LOGIN_COOKIE_MISSING`,
-   * `ERR_LOGIN_COOKIE_INVALID`, `ERR_LOGIN_EXPIRED`, `ERR_STATE_MISMATCH`, `ERR_MISSING_CODE`;
-   * and whatever `callback`/`userinfo` throw.
+   * `ERR_LOGIN_COOKIE_INVALID`, `ERR_LOGIN_EXPIRED`, `ERR_STATE_MISMATCH`,
+   * `ERR_LOGIN_ALREADY_FINISHED`, `ERR_MISSING_CODE`; and whatever `callback`/`userinfo` throw.
    */
   finish(request: Request | { url: string; headers: Headers | { get(name: string): string | null } }): Promise<LoginResult>;
+  /**
+   * After `finish` threw: the cookie to send with the error response and the `returnTo` of the
+   * login the error is about (see {@link LoginErrorOutcome}). For an error `finish` did not throw,
+   * the cookie's deletion.
+   */
+  afterError(error: unknown): LoginErrorOutcome;
 }
 
+/** The login cookie while a login is in progress. */
 interface LoginCookie {
   /** code verifier */ v: string;
   /** nonce */ n: string;
@@ -95,6 +124,23 @@ interface LoginCookie {
   /** redirect URI */ u: string;
   /** returnTo */ r?: string;
 }
+
+/** The login cookie once the login finished: no secrets, only what recognises a second return to it. */
+interface FinishedCookie {
+  /** state of the finished login */ f: string;
+  /** its returnTo */ r?: string;
+}
+
+/** What the browser's login cookie holds. */
+type SavedLogin =
+  | { kind: 'none' }
+  | { kind: 'invalid'; cause: unknown }
+  | { kind: 'expired'; cause: unknown; returnTo?: string }
+  | { kind: 'pending'; login: LoginCookie }
+  | { kind: 'finished'; state: string; returnTo?: string };
+
+/** A finished-login marker outlives a login's `maxAge`: Back is often pressed minutes later. */
+const FINISHED_MARKER_SECONDS = 3600;
 
 const encoder = new TextEncoder();
 
@@ -176,12 +222,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
     });
     const payload: LoginCookie = { v: codeVerifier, n: nonce!, s: state, u: redirectUri };
     if (startOptions.returnTo !== undefined) payload.r = startOptions.returnTo;
-    const value = await new EncryptJWT({ ...payload })
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-      .setIssuedAt()
-      .setExpirationTime(`${maxAge}s`)
-      .encrypt(await cookieKey());
-    return { url, setCookie: `${cookieName}=${value}; Max-Age=${maxAge}; ${attributes}` };
+    return { url, setCookie: `${cookieName}=${await seal(payload, maxAge)}; Max-Age=${maxAge}; ${attributes}` };
   }
 
   async function start(_request?: Request, startOptions?: LoginStartOptions): Promise<Response> {
@@ -189,61 +230,156 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
     return new Response(null, { status: 302, headers: { location: url, 'set-cookie': setCookie, 'cache-control': 'no-store' } });
   }
 
+  async function seal(payload: LoginCookie | FinishedCookie, seconds: number): Promise<string> {
+    return new EncryptJWT({ ...payload })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .setIssuedAt()
+      .setExpirationTime(`${seconds}s`)
+      .encrypt(await cookieKey());
+  }
+
+  async function open(cookie: string | undefined): Promise<SavedLogin> {
+    if (!cookie) return { kind: 'none' };
+    try {
+      const { payload } = await jwtDecrypt(cookie, await cookieKey(), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+      const returnTo = typeof payload['r'] === 'string' ? { returnTo: payload['r'] } : {};
+      if (typeof payload['f'] === 'string') return { kind: 'finished', state: payload['f'], ...returnTo };
+      const login = payload as unknown as LoginCookie;
+      if (typeof login.v !== 'string' || typeof login.s !== 'string' || typeof login.n !== 'string' || typeof login.u !== 'string') {
+        throw new TypeError('login cookie is incomplete');
+      }
+      return { kind: 'pending', login };
+    } catch (cause) {
+      if (cause instanceof joseErrors.JWTExpired) {
+        // An old finished-login marker is as good as no cookie: no login is in progress.
+        if (typeof cause.payload['f'] === 'string') return { kind: 'none' };
+        const r = cause.payload['r'];
+        return { kind: 'expired', cause, ...(typeof r === 'string' ? { returnTo: r } : {}) };
+      }
+      return { kind: 'invalid', cause };
+    }
+  }
+
+  /** Errors `finish` threw, with what the app should do about the cookie and where the user was going. */
+  const outcomes = new WeakMap<object, LoginErrorOutcome>();
+  function fail<E extends Error>(error: E, outcome: LoginErrorOutcome): E {
+    outcomes.set(error, outcome);
+    return error;
+  }
+  const withReturnTo = (returnTo: string | undefined): LoginErrorOutcome => (returnTo === undefined ? {} : { returnTo });
+
   async function finish(request: { url: string; headers: { get(name: string): string | null } }): Promise<LoginResult> {
     const query = new URL(request.url).searchParams;
+    const state = query.get('state');
+    const saved = await open(readCookie(request.headers.get('cookie'), cookieName));
+    const ours = saved.kind === 'pending' && state === saved.login.s;
+
     const error = query.get('error');
     if (error) {
       const description = query.get('error_description');
-      throw new SgidLoginError(
-        'ERR_AUTHORIZATION_ERROR',
-        description ? `${error} (${description})` : error,
-        error === 'access_denied' ? 'The user declined on the Singpass app: offer to log in again.' : 'sgID refused the authorization request: check the scopes your client is registered for and the redirect URI.',
+      // The login this browser started is over; a refusal of another login (another tab's) leaves
+      // that one's cookie alone.
+      const over = ours || saved.kind === 'invalid' || saved.kind === 'expired';
+      throw fail(
+        new SgidLoginError(
+          'ERR_AUTHORIZATION_ERROR',
+          description ? `${error} (${description})` : error,
+          error === 'access_denied' ? 'The user declined on the Singpass app: offer to log in again.' : 'sgID refused the authorization request: check the scopes your client is registered for and the redirect URI.',
+        ),
+        { ...(over ? { setCookie: clearCookie } : {}), ...withReturnTo(ours ? saved.login.r : undefined) },
       );
     }
-    const cookie = readCookie(request.headers.get('cookie'), cookieName);
-    if (!cookie) {
-      throw new SgidLoginError(
-        'ERR_LOGIN_COOKIE_MISSING',
-        `no ${cookieName} cookie: this browser did not start the login here, or the cookie expired`,
-        'Start the login on the same origin as the redirect URI (localhost and 127.0.0.1 are different sites), over https when Secure is set, and finish within maxAge.',
-      );
+    switch (saved.kind) {
+      case 'none':
+        throw fail(
+          new SgidLoginError(
+            'ERR_LOGIN_COOKIE_MISSING',
+            `no ${cookieName} cookie: this browser did not start the login here, or the cookie expired`,
+            'Start the login on the same origin as the redirect URI (localhost and 127.0.0.1 are different sites), over https when Secure is set, and finish within maxAge.',
+          ),
+          {},
+        );
+      case 'expired':
+        throw fail(
+          new SgidLoginError('ERR_LOGIN_EXPIRED', `the login took longer than ${maxAge} seconds`, 'Start the login again (or raise maxAge).', { cause: saved.cause }),
+          { setCookie: clearCookie, ...withReturnTo(saved.returnTo) },
+        );
+      case 'invalid':
+        throw fail(
+          new SgidLoginError(
+            'ERR_LOGIN_COOKIE_INVALID',
+            `the ${cookieName} cookie could not be decrypted or was altered`,
+            'The secret changed since the login started (several instances must share one secret), or the cookie was tampered with. Start the login again.',
+            { cause: saved.cause },
+          ),
+          { setCookie: clearCookie },
+        );
+      case 'finished':
+        if (state === saved.state) {
+          throw fail(
+            new SgidLoginError(
+              'ERR_LOGIN_ALREADY_FINISHED',
+              'this login was already finished in this browser; the second approval of it was not used',
+              'The user went back to the sgID page of a finished login (Back button) and approved again. Keep the session the first approval started, if any, and say so; to log in as someone else, start a new login.',
+            ),
+            withReturnTo(saved.returnTo),
+          );
+        }
+        throw fail(
+          new SgidLoginError(
+            'ERR_STATE_MISMATCH',
+            `state mismatch: no login in progress in this browser matches state ${String(state)}`,
+            'The user returned from a login this browser did not start here (an old page, another browser, or a forged link). Start the login again.',
+          ),
+          {},
+        );
+      case 'pending':
+        break;
     }
-    let saved: LoginCookie;
-    try {
-      const { payload } = await jwtDecrypt(cookie, await cookieKey(), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
-      saved = payload as unknown as LoginCookie;
-      if (typeof saved.v !== 'string' || typeof saved.s !== 'string' || typeof saved.n !== 'string' || typeof saved.u !== 'string') {
-        throw new TypeError('login cookie is incomplete');
-      }
-    } catch (cause) {
-      if (cause instanceof joseErrors.JWTExpired) {
-        throw new SgidLoginError('ERR_LOGIN_EXPIRED', `the login took longer than ${maxAge} seconds`, 'Start the login again (or raise maxAge).', { cause });
-      }
-      throw new SgidLoginError(
-        'ERR_LOGIN_COOKIE_INVALID',
-        `the ${cookieName} cookie could not be decrypted or was altered`,
-        'The secret changed since the login started (several instances must share one secret), or the cookie was tampered with. Start the login again.',
-        { cause },
-      );
-    }
-    const state = query.get('state');
-    if (state !== saved.s) {
-      throw new SgidLoginError(
-        'ERR_STATE_MISMATCH',
-        `state mismatch, expected ${saved.s}, got: ${String(state)}`,
-        'The user returned from a different login than the one this browser started (another tab, or a forged link). Start the login again.',
+    const login = saved.login;
+    if (!ours) {
+      throw fail(
+        new SgidLoginError(
+          'ERR_STATE_MISMATCH',
+          `state mismatch, expected ${login.s}, got: ${String(state)}`,
+          'The user returned from a different login than the one this browser started (another tab, or a forged link). The login in progress stays valid; otherwise start the login again.',
+        ),
+        {},
       );
     }
     const code = query.get('code');
     if (!code) {
-      throw new SgidLoginError('ERR_MISSING_CODE', 'the redirect has no code parameter', 'Point this handler at your redirect URI only.');
+      throw fail(new SgidLoginError('ERR_MISSING_CODE', 'the redirect has no code parameter', 'Point this handler at your redirect URI only.'), {
+        setCookie: clearCookie,
+        ...withReturnTo(login.r),
+      });
     }
-    const { sub, accessToken, idToken } = await client.callback({ code, codeVerifier: saved.v, nonce: saved.n, redirectUri: saved.u });
-    const { data } = await client.userinfo({ sub, accessToken });
-    const result: LoginResult = { sub, data, parsed: parseData(data), accessToken, idToken, setCookie: clearCookie };
-    if (saved.r !== undefined) result.returnTo = saved.r;
+    let sub: string, accessToken: string, idToken: string, data: Record<string, string>;
+    try {
+      ({ sub, accessToken, idToken } = await client.callback({ code, codeVerifier: login.v, nonce: login.n, redirectUri: login.u }));
+      ({ data } = await client.userinfo({ sub, accessToken }));
+    } catch (err) {
+      if (typeof err === 'object' && err !== null) outcomes.set(err, { setCookie: clearCookie, ...withReturnTo(login.r) });
+      throw err;
+    }
+    const finished: FinishedCookie = { f: login.s };
+    if (login.r !== undefined) finished.r = login.r;
+    const markerAge = Math.max(maxAge, FINISHED_MARKER_SECONDS);
+    const result: LoginResult = {
+      sub,
+      data,
+      parsed: parseData(data),
+      accessToken,
+      idToken,
+      setCookie: `${cookieName}=${await seal(finished, markerAge)}; Max-Age=${markerAge}; ${attributes}`,
+    };
+    if (login.r !== undefined) result.returnTo = login.r;
     return result;
   }
 
-  return { cookieName, clearCookie, begin, start, finish };
+  function afterError(error: unknown): LoginErrorOutcome {
+    return (typeof error === 'object' && error !== null && outcomes.get(error)) || { setCookie: clearCookie };
+  }
+
+  return { cookieName, clearCookie, begin, start, finish, afterError };
 }

@@ -40,7 +40,9 @@ test('web flow: start → sgID → finish gives { sub, data }, no server-side st
   assert.equal(result.data['myinfo.name'], 'Tan Ah Kow 陈');
   assert.equal(result.parsed['myinfo.vehicles']?.[0]?.vehicle_number, 'SBA1234A');
   assert.equal(result.returnTo, '/account');
-  assert.match(result.setCookie, /^sgid_login=; Max-Age=0;/);
+  // The secrets are replaced by a finished-login marker (encrypted, no verifier or nonce).
+  assert.match(result.setCookie, /^sgid_login=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/);
+  assert.notEqual(result.setCookie.split(';')[0], cookie);
   // The cookie is encrypted: nothing readable in it.
   const value = readCookie(cookie, 'sgid_login')!;
   assert.equal(value.split('.').length, 5);
@@ -71,6 +73,51 @@ test('web flow refuses: state mismatch, missing / tampered / foreign / expired c
   assert.equal((await flow.finish(new Request(callbackUrl, { headers: { cookie } }))).sub, 'stub-sub-123');
 });
 
+test('Back after a finished login: the second return is ERR_LOGIN_ALREADY_FINISHED and keeps the marker', async () => {
+  const flow = makeFlow();
+  const { callbackUrl, cookie } = await browse(await flow.start(undefined, { returnTo: '/account' }));
+  const result = await flow.finish(new Request(callbackUrl, { headers: { cookie } }));
+  const marker = result.setCookie.split(';')[0]!;
+  // The user goes Back to sgID's page of that login (same state) and approves again: a new code.
+  const again = callbackUrl.replace(/code=[^&]+/, 'code=a-second-code');
+  const error = await flow.finish(new Request(again, { headers: { cookie: marker } })).then(
+    () => assert.fail('a second return to a finished login must be refused'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof SgidLoginError && error.code === 'ERR_LOGIN_ALREADY_FINISHED', String(error));
+  assert.deepEqual(flow.afterError(error), { returnTo: '/account' }, 'the marker stays, so a third return is recognised too');
+  await assert.rejects(flow.finish(new Request(again, { headers: { cookie: marker } })), { code: 'ERR_LOGIN_ALREADY_FINISHED' });
+  // Another state against the marker: not a login of this browser.
+  const other = await flow.finish(new Request(callbackUrl.replace(/state=[^&]+/, 'state=other'), { headers: { cookie: marker } })).catch((e: unknown) => e);
+  assert.ok(other instanceof SgidLoginError && other.code === 'ERR_STATE_MISMATCH');
+  assert.deepEqual(flow.afterError(other), {});
+});
+
+test('afterError: the cookie is deleted only when the error ended this browser\'s login', async () => {
+  const flow = makeFlow();
+  const failure = (request: Request) => flow.finish(request).then(() => assert.fail('finish should have thrown'), (e: unknown) => e);
+  // Two tabs: A starts, B starts (its cookie replaces A's), A comes back first.
+  const tabA = await browse(await flow.start(undefined, { returnTo: '/a' }));
+  const tabB = await browse(await flow.start(undefined, { returnTo: '/b' }));
+  const mismatch = await failure(new Request(tabA.callbackUrl, { headers: { cookie: tabB.cookie } }));
+  assert.equal((mismatch as SgidLoginError).code, 'ERR_STATE_MISMATCH');
+  assert.deepEqual(flow.afterError(mismatch), {}, "B's login in progress keeps its cookie");
+  // A decline of another tab's login does not end B's either; a decline of B's does.
+  const stateOf = (url: string) => new URL(url).searchParams.get('state')!;
+  const declineA = await failure(new Request(`${stub.redirectUri}?error=access_denied&state=${stateOf(tabA.callbackUrl)}`, { headers: { cookie: tabB.cookie } }));
+  assert.deepEqual(flow.afterError(declineA), {});
+  const declineB = await failure(new Request(`${stub.redirectUri}?error=access_denied&state=${stateOf(tabB.callbackUrl)}`, { headers: { cookie: tabB.cookie } }));
+  assert.equal((declineB as SgidLoginError).code, 'ERR_AUTHORIZATION_ERROR');
+  assert.deepEqual(flow.afterError(declineB), { setCookie: flow.clearCookie, returnTo: '/b' });
+  // B still completes; replaying its code fails at the token endpoint, which ends the login.
+  assert.equal((await flow.finish(new Request(tabB.callbackUrl, { headers: { cookie: tabB.cookie } }))).returnTo, '/b');
+  const replay = await failure(new Request(tabB.callbackUrl, { headers: { cookie: tabB.cookie } }));
+  assert.deepEqual(flow.afterError(replay), { setCookie: flow.clearCookie, returnTo: '/b' });
+  // No cookie: nothing to delete. An error finish did not throw: delete, as before.
+  assert.deepEqual(flow.afterError(await failure(new Request(tabB.callbackUrl))), {});
+  assert.deepEqual(flow.afterError(new Error('elsewhere')), { setCookie: flow.clearCookie });
+});
+
 test('https redirect URI → Secure cookie; short secret refused', () => {
   const flow = makeFlow('https://app.example/callback');
   assert.match(flow.clearCookie, /; Secure$/);
@@ -97,16 +144,26 @@ test('Express adapter: a complete login in a real Express app', async () => {
     const done = await fetch(`${base}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state!)}`, { headers: { cookie } });
     assert.equal(done.status, 200);
     assert.deepEqual(await done.json(), { sub: 'stub-sub-123', name: 'Tan Ah Kow 陈' });
-    assert.match(done.headers.get('set-cookie')!, /sgid_login=; Max-Age=0/);
+    const marker = done.headers.get('set-cookie')!;
+    assert.match(marker, /^sgid_login=[^;]+; Max-Age=3600;/);
     const bad = await fetch(`${base}/callback?code=x&state=y`);
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /ERR_LOGIN_COOKIE_MISSING/);
+    // Back to sgID's page and approved again: refused, and the marker is left in place.
+    const back = await fetch(`${base}/callback?code=another&state=${encodeURIComponent(state!)}`, { headers: { cookie: marker.split(';')[0]! } });
+    assert.equal(back.status, 400);
+    assert.match(await back.text(), /ERR_LOGIN_ALREADY_FINISHED/);
+    assert.equal(back.headers.get('set-cookie'), null);
+    // A failure that ends the login deletes the cookie.
+    const expired = await fetch(`${base}/callback?code=x&state=y`, { headers: { cookie: 'sgid_login=garbage' } });
+    assert.match(await expired.text(), /ERR_LOGIN_COOKIE_INVALID/);
+    assert.match(expired.headers.get('set-cookie') ?? '', /^sgid_login=; Max-Age=0/);
   } finally {
     await new Promise((r) => server.close(r));
   }
 });
 
-test('Next.js routes: GET dispatches login / callback; the cookie deletion is added to the app response', async () => {
+test('Next.js routes: GET dispatches login / callback; the login cookie\'s update is added to the app response', async () => {
   const flow = makeFlow();
   const routes = nextLoginRoutes(flow, { onSuccess: ({ sub }) => Response.redirect(`http://app.example/welcome?sub=${sub}`, 302) });
   const start = await routes.GET(new Request('http://localhost:3000/api/sgid/login'));
@@ -114,7 +171,10 @@ test('Next.js routes: GET dispatches login / callback; the cookie deletion is ad
   const done = await routes.GET(new Request(callbackUrl.replace('/callback', '/api/sgid/callback'), { headers: { cookie } }));
   assert.equal(done.status, 302);
   assert.equal(done.headers.get('location'), 'http://app.example/welcome?sub=stub-sub-123');
-  assert.match(done.headers.get('set-cookie')!, /sgid_login=; Max-Age=0/);
+  assert.match(done.headers.get('set-cookie')!, /^sgid_login=[^;]+; Max-Age=3600;/);
   const failed = await routes.callback(new Request(callbackUrl));
   assert.equal(failed.status, 400);
+  const garbage = await routes.callback(new Request(callbackUrl, { headers: { cookie: 'sgid_login=garbage' } }));
+  assert.equal(garbage.status, 400);
+  assert.match(garbage.headers.get('set-cookie') ?? '', /^sgid_login=; Max-Age=0/);
 });

@@ -32,11 +32,12 @@ export interface NodeLikeResponse {
 
 /** Options of {@link expressLoginHandlers}. */
 export interface ExpressLoginOptions<Req extends NodeLikeRequest, Res extends NodeLikeResponse> {
-  /** Called with the logged-in user; the login cookie's deletion is already set on `res`. */
+  /** Called with the logged-in user; the login cookie's replacement (a finished-login marker) is already set on `res`. */
   onSuccess(result: LoginResult, req: Req, res: Res): unknown;
   /**
-   * Called when the login fails. Default: SDK errors answer 400 with their code and message,
-   * anything else goes to `next`.
+   * Called when the login fails, with the login cookie's deletion already set on `res` when the
+   * error ended this browser's login (`flow.afterError(error)` also gives its `returnTo`).
+   * Default: SDK errors answer 400 with their code and message, anything else goes to `next`.
    */
   onError?(error: unknown, req: Req, res: Res, next: (err?: unknown) => void): unknown;
   /** Per-login options (scope, returnTo) from the request, e.g. `req => ({ returnTo: req.query.next })`. */
@@ -113,7 +114,8 @@ export function expressLoginHandlers<Req extends NodeLikeRequest = NodeLikeReque
       try {
         result = await flow.finish(toWebRequest(req));
       } catch (error) {
-        if (!res.headersSent) appendSetCookie(res, flow.clearCookie);
+        const { setCookie } = flow.afterError(error);
+        if (setCookie && !res.headersSent) appendSetCookie(res, setCookie);
         await onError(error, req, res, next);
         return;
       }

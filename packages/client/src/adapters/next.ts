@@ -1,6 +1,6 @@
 /**
  * Next.js (App Router) adapter: route handlers already take a Web `Request` and return a Web
- * `Response`, so this only adds the cookie deletion and an error page.
+ * `Response`, so this only adds the login cookie's update and an error page.
  *
  * ```ts
  * // app/api/sgid/[action]/route.ts — or two files, one per route
@@ -15,9 +15,13 @@ import type { LoginFlow, LoginResult, LoginStartOptions } from '../login-flow.js
 
 /** Options of {@link nextLoginRoutes}. */
 export interface NextLoginOptions {
-  /** Builds the response once the user is logged in (the login cookie's deletion is added to it). */
+  /** Builds the response once the user is logged in (the login cookie's replacement, a finished-login marker, is added to it). */
   onSuccess(result: LoginResult, request: Request): Response | Promise<Response>;
-  /** Builds the response for a failed login. Default: 400 with the error code and message for SDK errors. */
+  /**
+   * Builds the response for a failed login (`flow.afterError(error)` gives the failed login's
+   * `returnTo`; the cookie it names is added to the response). Default: 400 with the error code
+   * and message for SDK errors.
+   */
   onError?(error: unknown, request: Request): Response | Promise<Response>;
   /** Per-login options from the request (scope, returnTo). */
   startOptions?(request: Request): LoginStartOptions | undefined;
@@ -61,7 +65,9 @@ export function nextLoginRoutes(
     try {
       result = await flow.finish(request);
     } catch (error) {
-      return withCookie(await onError(error, request), flow.clearCookie);
+      const response = await onError(error, request);
+      const { setCookie } = flow.afterError(error);
+      return setCookie ? withCookie(response, setCookie) : response;
     }
     return withCookie(await options.onSuccess(result, request), result.setCookie);
   };
