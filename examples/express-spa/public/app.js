@@ -2,14 +2,17 @@
 (function () {
   'use strict';
 
+  // What went wrong, and — when an earlier login's session is still there — who is logged in.
   var MESSAGES = {
     declined: 'You declined to share your data in the Singpass app, so you are not logged in. Pick a flavour and log in again if you change your mind.',
     expired: 'The login took too long and expired. Please log in again.',
-    restart: 'This login could not be finished in this browser (it may have been started in another tab or browser). Please log in again.',
+    finished: 'You went back to a login that had already finished and approved it again in the Singpass app. That second approval was not used.',
+    restart: 'The login you approved was not started from this page (it may have been started in another tab or browser, or from an old page), so it was not used.',
     failed: 'Something went wrong while logging you in. Please try again in a moment.',
     logged_out: 'You are not logged in (or your session has ended). Log in to see your details.',
     network: 'The server could not be reached. Check your connection and try again.',
   };
+  var STILL_LOGGED_IN = { declined: true, expired: true, finished: true, restart: true, failed: true };
 
   var $ = function (id) { return document.getElementById(id); };
   var views = { login: $('view-login'), success: $('view-success') };
@@ -19,10 +22,13 @@
     Object.keys(views).forEach(function (k) { views[k].hidden = k !== name; });
   }
 
-  function showError(code) {
+  function showError(code, stillLoggedInAs) {
     var box = $('error');
-    var text = code && MESSAGES[code];
-    box.textContent = text || '';
+    var text = (code && MESSAGES[code]) || '';
+    if (text && stillLoggedInAs && STILL_LOGGED_IN[code]) {
+      text += ' You are still logged in as ' + stillLoggedInAs + '. To log in as someone else, log out first.';
+    }
+    box.textContent = text;
     box.hidden = !text;
   }
 
@@ -69,13 +75,19 @@
     }
   }
 
-  function showUser(user) {
-    $('user-name').textContent = user.name || '(no name shared)';
-    $('user-flavour').textContent = user.flavour;
-    $('detail-name').textContent = user.name || '—';
-    $('detail-flavour').textContent = user.flavour;
+  // /api/userinfo answers as the docs' guides define: { sub, data: { 'myinfo.name', …, iceCream } }.
+  function showUser(user, errorCode) {
+    var name = user.data['myinfo.name'];
+    var flavour = user.data.iceCream;
+    var received = {};
+    Object.keys(user.data).forEach(function (k) { if (k !== 'iceCream') received[k] = user.data[k]; });
+    $('user-name').textContent = name || '(no name shared)';
+    $('user-flavour').textContent = flavour;
+    $('detail-name').textContent = name || '—';
+    $('detail-flavour').textContent = flavour;
     $('detail-sub').textContent = user.sub;
-    $('detail-data').textContent = JSON.stringify(user.data, null, 2);
+    $('detail-data').textContent = JSON.stringify(received, null, 2);
+    showError(errorCode, name || user.sub);
     show('success');
     if (window.location.pathname !== '/logged-in') window.history.replaceState(null, '', '/logged-in');
   }
@@ -97,7 +109,7 @@
     button.setAttribute('aria-busy', 'true');
     showError(null);
     try { window.sessionStorage.setItem('flavour', chosen.value); } catch (e) { /* private mode */ }
-    getJson('/api/auth-url?flavour=' + encodeURIComponent(chosen.value))
+    getJson('/api/auth-url?icecream=' + encodeURIComponent(chosen.value))
       .then(function (res) {
         if (!res.ok || !res.body.url) throw new Error('auth-url answered ' + res.status);
         window.location.assign(res.body.url);
@@ -129,7 +141,7 @@
       renderFlavours(results[0].body.flavours || []);
       var me = results[1];
       if (me.ok) {
-        showUser(me.body);
+        showUser(me.body, errorCode);
         focusHeading('success');
       } else {
         showLogin(errorCode || (window.location.pathname === '/logged-in' ? 'logged_out' : null));

@@ -1,21 +1,27 @@
 /**
  * The "ice cream" demo from the sgID docs, as an Express backend-for-frontend: the single-page
  * app in ../public talks only to this server, and this server talks to sgID with `sgid-client`.
+ * The API is the one the docs' Express and Flask guides define, so the docs' own frontend (the
+ * official demo SPA, on another origin: `frontendUrl`) logs in through it too:
  *
- *   GET  /api/flavours   the flavours the SPA offers
- *   GET  /api/auth-url   { url } of sgID's login page; sets the SDK's login cookie, which carries
- *                        the chosen flavour through the login (encrypted, tamper-proof)
- *   GET  /api/redirect   the redirect URI: finishes the login, creates the app's own session,
- *                        redirects to the SPA's logged-in view (or back with ?error=…)
- *   GET  /api/userinfo   the session's user: { name, flavour, sub, data }, 401 when logged out
- *   POST /api/logout     ends the session
+ *   GET  /api/flavours            the flavours our SPA offers
+ *   GET  /api/auth-url?icecream=  { url } of sgID's login page; sets the SDK's login cookie, which
+ *                                 carries the flavour and the frontend to return to (encrypted)
+ *   GET  /api/redirect            the redirect URI: finishes the login, starts the app's session,
+ *                                 redirects to <frontend>/logged-in, or <frontend>/error (the
+ *                                 docs' frontend) or /?error=… (ours) when the login failed
+ *   GET  /api/userinfo            { sub, data: { 'myinfo.name': …, iceCream: … } }; a bare 401
+ *                                 when logged out (the docs' frontend parses any body as a user)
+ *   GET|POST /api/logout          ends the session
+ *
+ * CORS: the docs' frontend origin may call /api/* with credentials; no other origin may.
  */
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { SgidClient, SgidError, appendSetCookie, createLoginFlow, expressLoginHandlers, readCookie } from 'sgid-client';
-import type { LoginFlow, LoginResult } from 'sgid-client';
-import { FLAVOURS, flavourLabel, isFlavour } from './flavours.js';
+import type { LoginFlow } from 'sgid-client';
+import { FLAVOURS, flavourLabel, flavourNamed, isFlavour } from './flavours.js';
 import type { FlavourId } from './flavours.js';
 import { SESSION_COOKIE, SessionStore } from './sessions.js';
 
@@ -29,6 +35,12 @@ export interface DemoOptions {
   publicUrl: string;
   /** Encrypts the SDK's login cookie: 32 characters or more. */
   cookieSecret: string;
+  /**
+   * Origin of the docs' frontend (the official demo SPA), which calls this API across origins:
+   * it gets CORS with credentials and the redirects after login. Default http://localhost:5173,
+   * as in the docs' guides (`SGID_FRONTEND_HOST`).
+   */
+  frontendUrl?: string;
   /** Scopes to request. Default "openid myinfo.name", as in the docs' demo. */
   scope?: string;
   /** Where failed logins are reported. Default console.error. */
@@ -57,8 +69,8 @@ const CSP = [
   "base-uri 'none'",
 ].join('; ');
 
-/** Codes the SPA turns into sentences (it never shows text taken from the URL). */
-type LoginErrorCode = 'declined' | 'expired' | 'restart' | 'failed';
+/** Codes the SPAs turn into sentences (they never show text taken from the URL). */
+type LoginErrorCode = 'declined' | 'expired' | 'finished' | 'restart' | 'failed';
 
 function loginErrorCode(error: unknown, query: Request['query']): LoginErrorCode {
   if (query['error'] === 'access_denied') return 'declined';
@@ -66,6 +78,8 @@ function loginErrorCode(error: unknown, query: Request['query']): LoginErrorCode
     switch (error.code) {
       case 'ERR_LOGIN_EXPIRED':
         return 'expired';
+      case 'ERR_LOGIN_ALREADY_FINISHED':
+        return 'finished';
       case 'ERR_LOGIN_COOKIE_MISSING':
       case 'ERR_LOGIN_COOKIE_INVALID':
       case 'ERR_STATE_MISMATCH':
@@ -77,19 +91,24 @@ function loginErrorCode(error: unknown, query: Request['query']): LoginErrorCode
   return 'failed';
 }
 
-/** The flavour rides through the login in the SDK's encrypted login cookie, as `returnTo`. */
-function returnToFor(flavour: string): string {
-  return `/logged-in?flavour=${encodeURIComponent(flavour)}`;
+/**
+ * Where a login returns to and with which flavour: both ride through the login in the SDK's
+ * encrypted login cookie, as `returnTo` — `<frontend>/logged-in?icecream=<flavour>`, where the
+ * frontend is the docs' (its origin) or ours (a path on this origin).
+ */
+interface LoginTarget {
+  /** The docs' frontend origin, or '' for our own SPA on this origin. */
+  frontend: string;
+  flavour: FlavourId | undefined;
 }
 
-function flavourFrom(result: LoginResult): FlavourId | undefined {
-  if (!result.returnTo) return undefined;
-  const flavour = new URL(result.returnTo, 'http://app.invalid').searchParams.get('flavour');
-  return isFlavour(flavour) ? flavour : undefined;
+function returnToFor(frontend: string, flavour: FlavourId): string {
+  return `${frontend}/logged-in?icecream=${encodeURIComponent(flavour)}`;
 }
 
 export function createDemoApp(options: DemoOptions): DemoApp {
   const publicUrl = new URL(options.publicUrl).origin;
+  const frontendOrigin = new URL(options.frontendUrl ?? 'http://localhost:5173').origin;
   const secure = publicUrl.startsWith('https:');
   const client = new SgidClient({
     clientId: options.clientId,
@@ -100,7 +119,8 @@ export function createDemoApp(options: DemoOptions): DemoApp {
   });
   const flow = createLoginFlow({ client, secret: options.cookieSecret, scope: options.scope ?? 'openid myinfo.name' });
   const sessions = new SessionStore();
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[demo] ${message}`, error ?? ''));
+  // No prefix of our own: `npm start` labels each line with the process it came from.
+  const log = options.log ?? ((message: string, error?: unknown) => (error === undefined ? console.error(message) : console.error(message, error)));
   const sessionCookie = (value: string, maxAge: number) =>
     `${SESSION_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
   const sessionId = (req: Request) => readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -117,8 +137,35 @@ export function createDemoApp(options: DemoOptions): DemoApp {
     next();
   });
 
-  app.use('/api', (_req, res, next) => {
+  /** The frontend a login came from and its flavour, read back from the login's `returnTo`. */
+  const targetOf = (returnTo: string | undefined): LoginTarget => {
+    if (!returnTo) return { frontend: '', flavour: undefined };
+    const url = new URL(returnTo, publicUrl);
+    const flavour = url.searchParams.get('icecream');
+    return { frontend: url.origin === frontendOrigin ? frontendOrigin : '', flavour: isFlavour(flavour) ? flavour : undefined };
+  };
+  /** A request from another site that names no origin allowed to act on a session. */
+  const crossSite = (req: Request): boolean => {
+    const origin = req.headers.origin;
+    if (origin !== undefined) return origin !== publicUrl && origin !== frontendOrigin;
+    return req.headers['sec-fetch-site'] === 'cross-site';
+  };
+
+  app.use('/api', (req, res, next) => {
     res.setHeader('cache-control', 'no-store');
+    res.vary('Origin');
+    // CORS with credentials for the docs' frontend only: it reads /api/* from its own origin.
+    if (req.headers.origin === frontendOrigin) {
+      res.setHeader('access-control-allow-origin', frontendOrigin);
+      res.setHeader('access-control-allow-credentials', 'true');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-methods', 'GET, POST');
+        res.setHeader('access-control-allow-headers', 'accept, content-type');
+        res.setHeader('access-control-max-age', '600');
+        res.status(204).end();
+        return;
+      }
+    }
     next();
   });
 
@@ -128,12 +175,15 @@ export function createDemoApp(options: DemoOptions): DemoApp {
 
   app.get('/api/auth-url', async (req, res, next) => {
     try {
-      const flavour = req.query['flavour'];
-      if (!isFlavour(flavour)) {
-        res.status(400).json({ error: 'invalid_flavour', message: 'Choose one of the flavours on the page.' });
+      const flavour = flavourNamed(req.query['icecream']);
+      if (!flavour) {
+        const names = FLAVOURS.map((f) => f.label).join(', ');
+        res.status(400).json({ error: 'invalid_icecream', message: `icecream must name one of the flavours: ${names}.` });
         return;
       }
-      const { url, setCookie } = await flow.begin({ returnTo: returnToFor(flavour) });
+      // A call from the docs' frontend carries its Origin; our own SPA's same-origin GET does not.
+      const frontend = req.headers.origin === frontendOrigin ? frontendOrigin : '';
+      const { url, setCookie } = await flow.begin({ returnTo: returnToFor(frontend, flavour) });
       appendSetCookie(res, setCookie);
       res.json({ url });
     } catch (error) {
@@ -143,20 +193,22 @@ export function createDemoApp(options: DemoOptions): DemoApp {
 
   const login = expressLoginHandlers<Request, Response>(flow, {
     onSuccess(result, req, res) {
-      const flavour = flavourFrom(result);
+      const { frontend, flavour } = targetOf(result.returnTo);
       if (!flavour) {
-        res.redirect(303, '/?error=restart');
+        res.redirect(303, frontend ? `${frontend}/error?error=restart` : '/?error=restart');
         return;
       }
       sessions.delete(sessionId(req));
       const id = sessions.create({ sub: result.sub, data: result.data, flavour });
       appendSetCookie(res, sessionCookie(id, sessions.ttlSeconds));
-      res.redirect(303, '/logged-in');
+      res.redirect(303, `${frontend}/logged-in`);
     },
     onError(error, req, res) {
       const code = loginErrorCode(error, req.query);
-      if (code !== 'declined') log(`login failed: ${error instanceof SgidError ? `${error.code}: ${error.message}` : String(error)}`);
-      res.redirect(303, `/?error=${code}`);
+      if (code !== 'declined') log(`login not finished (${error instanceof SgidError ? `${error.code}: ${error.message}` : String(error)})`);
+      // A session from an earlier login stays as it is: the SPA says who is still logged in.
+      const { frontend } = targetOf(flow.afterError(error).returnTo);
+      res.redirect(303, frontend ? `${frontend}/error?error=${code}` : `/?error=${code}`);
     },
   });
   app.get('/api/redirect', (req, res, next) => login.callback(req, res, next));
@@ -164,28 +216,27 @@ export function createDemoApp(options: DemoOptions): DemoApp {
   app.get('/api/userinfo', (req, res) => {
     const session = sessions.get(sessionId(req));
     if (!session) {
-      res.status(401).json({ error: 'not_logged_in', message: 'Log in with Singpass first.' });
+      // No body: the docs' frontend takes any JSON it can parse for a logged-in user.
+      res.status(401).end();
       return;
     }
-    res.json({
-      name: session.data['myinfo.name'] ?? null,
-      flavour: flavourLabel(session.flavour),
-      sub: session.sub,
-      data: session.data,
-    });
+    res.json({ sub: session.sub, data: { ...session.data, iceCream: flavourLabel(session.flavour) } });
   });
 
-  app.post('/api/logout', (req, res) => {
-    // SameSite=Lax keeps the cookie off cross-site POSTs; the Origin check says so explicitly.
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== publicUrl) {
+  const logout = (req: Request, res: Response) => {
+    // SameSite=Lax keeps the cookie off cross-site POSTs, not off cross-site links to a GET:
+    // refuse requests from other sites explicitly.
+    if (crossSite(req)) {
       res.status(403).json({ error: 'forbidden', message: 'Cross-site logout refused.' });
       return;
     }
     sessions.delete(sessionId(req));
     appendSetCookie(res, sessionCookie('', 0));
     res.status(204).end();
-  });
+  };
+  // GET as in the docs' guides (their frontend calls it so); POST for our SPA.
+  app.get('/api/logout', logout);
+  app.post('/api/logout', logout);
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'not_found' });

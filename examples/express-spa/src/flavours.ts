@@ -14,6 +14,16 @@ export function isFlavour(value: unknown): value is FlavourId {
   return typeof value === 'string' && FLAVOURS.some((f) => f.id === value);
 }
 
+/**
+ * The flavour an `icecream` parameter names: an id (`mint-chocolate-chip`, what our SPA sends) or a
+ * label in any case (`Chocolate`, what the docs' frontend sends). Anything else is undefined.
+ */
+export function flavourNamed(value: unknown): FlavourId | undefined {
+  if (typeof value !== 'string') return undefined;
+  const wanted = value.trim().toLowerCase();
+  return FLAVOURS.find((f) => f.id === wanted || f.label.toLowerCase() === wanted)?.id;
+}
+
 export function flavourLabel(id: FlavourId): string {
   return FLAVOURS.find((f) => f.id === id)!.label;
 }

@@ -21,6 +21,8 @@ export interface StartDemoOptions {
   host?: string;
   /** Public origin; the registered redirect URI is <publicUrl>/api/redirect. Default http://localhost:<port>. */
   publicUrl?: string;
+  /** Origin of the docs' frontend (CORS with credentials, redirects after login). Default http://localhost:5173. */
+  frontendUrl?: string;
   /** Scopes to request. Default "openid myinfo.name". */
   scope?: string;
   /** Where failed logins are reported. Default console.error. */

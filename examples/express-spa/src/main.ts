@@ -7,6 +7,9 @@
  *   SGID_CLIENT_ID, SGID_CLIENT_SECRET, SGID_PRIVATE_KEY   instead of the file
  *   SGID_HOSTNAME           the provider's origin (default http://localhost:5156)
  *   DEMO_PORT               port (default 5001); DEMO_PUBLIC_URL (default http://localhost:<port>)
+ *   SGID_FRONTEND_HOST      origin of the docs' frontend, which may call /api/* across origins and
+ *                           is sent back to after its logins (default http://localhost:5173, as in
+ *                           the docs' Express and Flask guides)
  *   DEMO_COOKIE_SECRET      32+ characters (default: random at each start — logins in progress
  *                           do not survive a restart, which is fine for a demo)
  */
@@ -40,6 +43,10 @@ if (!clientId || !clientSecret || !privateKey) {
 }
 const port = Number(env['DEMO_PORT'] ?? 5001);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`DEMO_PORT=${env['DEMO_PORT']} is not a port`);
+for (const name of ['DEMO_PUBLIC_URL', 'SGID_FRONTEND_HOST', 'SGID_HOSTNAME']) {
+  const value = env[name];
+  if (value && !URL.canParse(value)) fail(`${name}=${value} is not a URL (e.g. http://localhost:5173)`);
+}
 
 const demo = await startDemo({
   providerUrl: env['SGID_HOSTNAME'] ?? 'http://localhost:5156',
@@ -49,6 +56,7 @@ const demo = await startDemo({
   port,
   host: env['DEMO_HOST'] ?? '127.0.0.1',
   ...(env['DEMO_PUBLIC_URL'] ? { publicUrl: env['DEMO_PUBLIC_URL'] } : {}),
+  ...(env['SGID_FRONTEND_HOST'] ? { frontendUrl: env['SGID_FRONTEND_HOST'] } : {}),
   cookieSecret: env['DEMO_COOKIE_SECRET'] ?? randomBytes(32).toString('base64url'),
 }).catch((err: Error) => fail(`cannot start: ${err.message}`));
 console.log(`Ice-cream demo listening on ${demo.url}`);

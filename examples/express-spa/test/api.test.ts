@@ -64,12 +64,17 @@ describe('ice-cream demo API', () => {
   });
 
   test('/api/auth-url: 400 without a known flavour; else { url } and the login cookie', async () => {
-    for (const q of ['', '?flavour=', '?flavour=pistachio%3Cscript%3E']) {
+    for (const q of ['', '?icecream=', '?icecream=pistachio%3Cscript%3E', '?flavour=chocolate']) {
       const res = await fetch(`${demo.url}/api/auth-url${q}`);
       assert.equal(res.status, 400);
+      assert.match(((await res.json()) as { message: string }).message, /icecream must name one of the flavours: Vanilla, Chocolate/);
       assert.equal(cookies(res).has('sgid_login'), false);
     }
-    const res = await fetch(`${demo.url}/api/auth-url?flavour=teh-tarik`);
+    // The docs' frontend sends labels, ours ids: both name a flavour.
+    for (const q of ['Chocolate', 'chocolate', 'Mint%20chocolate%20chip']) {
+      assert.equal((await fetch(`${demo.url}/api/auth-url?icecream=${q}`)).status, 200);
+    }
+    const res = await fetch(`${demo.url}/api/auth-url?icecream=teh-tarik`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const { url } = (await res.json()) as { url: string };
@@ -85,7 +90,7 @@ describe('ice-cream demo API', () => {
   });
 
   test('a whole login over HTTP: session cookie, /api/userinfo, logout', async () => {
-    const begin = await fetch(`${demo.url}/api/auth-url?flavour=teh-tarik`);
+    const begin = await fetch(`${demo.url}/api/auth-url?icecream=teh-tarik`);
     const loginCookie = pair(cookies(begin).get('sgid_login')!);
     const { url } = (await begin.json()) as { url: string };
     const back = await loginThroughWallet(url, provider.defaultPersonaId);
@@ -95,7 +100,7 @@ describe('ice-cream demo API', () => {
     assert.equal(done.status, 303);
     assert.equal(done.headers.get('location'), '/logged-in');
     const set = cookies(done);
-    assert.match(set.get('sgid_login') ?? '', /Max-Age=0/, 'the login cookie is deleted');
+    assert.notEqual(pair(set.get('sgid_login') ?? ''), loginCookie, 'the login\'s secrets are replaced by a finished-login marker');
     const session = set.get('icecream_session');
     assert.ok(session);
     assert.match(session, /HttpOnly/);
@@ -104,19 +109,28 @@ describe('ice-cream demo API', () => {
 
     const me = await fetch(`${demo.url}/api/userinfo`, { headers: { cookie: pair(session) } });
     assert.equal(me.status, 200);
-    const body = (await me.json()) as { name: string; flavour: string; sub: string; data: Record<string, string> };
+    const body = (await me.json()) as { sub: string; data: Record<string, string> };
     const persona = await provider.provider.ctx.personas.get(provider.defaultPersonaId);
-    assert.equal(body.name, persona?.values['myinfo.name']);
-    assert.equal(body.flavour, 'Teh tarik');
-    assert.deepEqual(Object.keys(body.data), ['myinfo.name']);
+    assert.deepEqual(Object.keys(body).sort(), ['data', 'sub'], 'the docs\' shape: { sub, data }');
+    assert.deepEqual(body.data, { 'myinfo.name': persona?.values['myinfo.name'], iceCream: 'Teh tarik' });
     assert.match(body.sub, /\S/);
 
     // The code was used once: replaying the redirect does not log in again.
     const replay = await fetch(back, { headers: { cookie: loginCookie }, redirect: 'manual' });
     assert.equal(replay.headers.get('location'), '/?error=failed');
+    // The browser now holds the finished-login marker: the same login again (Back, approve) is named as such.
+    const marker = pair(set.get('sgid_login')!);
+    const again = await fetch(back, { headers: { cookie: `${marker}; ${pair(session)}` }, redirect: 'manual' });
+    assert.equal(again.headers.get('location'), '/?error=finished');
+    assert.equal(again.headers.getSetCookie().length, 0, 'neither the marker nor the session is touched');
 
-    const crossSite = await fetch(`${demo.url}/api/logout`, { method: 'POST', headers: { cookie: pair(session), origin: 'https://evil.example' } });
-    assert.equal(crossSite.status, 403);
+    // Logout refuses other sites (a link from another site is a GET too), on GET and POST.
+    for (const method of ['GET', 'POST']) {
+      const fromOrigin: Response = await fetch(`${demo.url}/api/logout`, { method, headers: { cookie: pair(session), origin: 'https://evil.example' } });
+      assert.equal(fromOrigin.status, 403);
+      const fromLink: Response = await fetch(`${demo.url}/api/logout`, { method, headers: { cookie: pair(session), 'sec-fetch-site': 'cross-site' } });
+      assert.equal(fromLink.status, 403);
+    }
     assert.equal((await fetch(`${demo.url}/api/userinfo`, { headers: { cookie: pair(session) } })).status, 200);
 
     const out = await fetch(`${demo.url}/api/logout`, { method: 'POST', headers: { cookie: pair(session), origin: demo.url } });
@@ -124,10 +138,11 @@ describe('ice-cream demo API', () => {
     assert.match(cookies(out).get('icecream_session') ?? '', /Max-Age=0/);
     const after = await fetch(`${demo.url}/api/userinfo`, { headers: { cookie: pair(session) } });
     assert.equal(after.status, 401);
+    assert.equal(await after.text(), '', 'a bare 401: the docs\' frontend would take a JSON body for a user');
   });
 
   test('/api/redirect errors come back to the SPA as codes it explains', async () => {
-    const begin = await fetch(`${demo.url}/api/auth-url?flavour=vanilla`);
+    const begin = await fetch(`${demo.url}/api/auth-url?icecream=vanilla`);
     const loginCookie = pair(cookies(begin).get('sgid_login')!);
     const { url } = (await begin.json()) as { url: string };
 
@@ -144,5 +159,60 @@ describe('ice-cream demo API', () => {
     // A state that is not this browser's.
     const wrongState = await fetch(`${demo.url}/api/redirect?code=abc&state=def`, { headers: { cookie: loginCookie }, redirect: 'manual' });
     assert.equal(wrongState.headers.get('location'), '/?error=restart');
+  });
+
+  test('the default log: one line per failed login, no prefix of its own (npm start adds "[demo] ")', async (t) => {
+    const port = await freePort();
+    const quiet = await startDemo({
+      providerUrl: provider.url,
+      clientId: 'unused',
+      clientSecret: 'unused',
+      privateKey: 'unused',
+      port,
+      cookieSecret: randomBytes(32).toString('base64url'),
+    });
+    const lines: string[] = [];
+    t.mock.method(console, 'error', (...args: unknown[]) => lines.push(args.map(String).join(' ')));
+    try {
+      await fetch(`http://localhost:${port}/api/redirect?code=abc&state=def`, { redirect: 'manual' });
+    } finally {
+      await quiet.close();
+    }
+    assert.deepEqual(lines, ['login not finished (ERR_LOGIN_COOKIE_MISSING: no sgid_login cookie: this browser did not start the login here, or the cookie expired)']);
+  });
+
+  test('the docs\' frontend on another origin: CORS with credentials, its own redirects', async () => {
+    const frontend = 'http://localhost:5173'; // the default, as in the docs' guides
+    const begin = await fetch(`${demo.url}/api/auth-url?icecream=Chocolate`, { headers: { origin: frontend } });
+    assert.equal(begin.status, 200);
+    assert.equal(begin.headers.get('access-control-allow-origin'), frontend);
+    assert.equal(begin.headers.get('access-control-allow-credentials'), 'true');
+    assert.match(begin.headers.get('vary') ?? '', /Origin/);
+    const { url } = (await begin.json()) as { url: string };
+    const loginCookie = pair(cookies(begin).get('sgid_login')!);
+    const back = await loginThroughWallet(url, provider.defaultPersonaId);
+    const done = await fetch(back, { headers: { cookie: loginCookie }, redirect: 'manual' });
+    assert.equal(done.headers.get('location'), `${frontend}/logged-in`);
+    const session = pair(cookies(done).get('icecream_session')!);
+    const me = await fetch(`${demo.url}/api/userinfo`, { headers: { cookie: session, origin: frontend } });
+    assert.equal(me.headers.get('access-control-allow-origin'), frontend);
+    assert.equal(((await me.json()) as { data: Record<string, string> }).data['iceCream'], 'Chocolate');
+    const out = await fetch(`${demo.url}/api/logout`, { headers: { cookie: session, origin: frontend } });
+    assert.equal(out.status, 204);
+    assert.equal((await fetch(`${demo.url}/api/userinfo`, { headers: { cookie: session } })).status, 401);
+
+    // Failures go to <frontend>/error; the flavour and the frontend ride in the login cookie.
+    const again = await fetch(`${demo.url}/api/auth-url?icecream=Vanilla`, { headers: { origin: frontend } });
+    const declined = await loginThroughWallet(((await again.json()) as { url: string }).url, undefined, 'decline');
+    const res = await fetch(declined, { headers: { cookie: pair(cookies(again).get('sgid_login')!) }, redirect: 'manual' });
+    assert.equal(res.headers.get('location'), `${frontend}/error?error=declined`);
+
+    // Preflight for the frontend; nothing for any other origin.
+    const preflight = await fetch(`${demo.url}/api/logout`, { method: 'OPTIONS', headers: { origin: frontend, 'access-control-request-method': 'POST' } });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+    const other = await fetch(`${demo.url}/api/userinfo`, { headers: { origin: 'http://localhost:5174' } });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    assert.equal(other.headers.get('access-control-allow-credentials'), null);
   });
 });

@@ -14,6 +14,7 @@ import {
   DESKTOP,
   PHONE,
   SKIP_BROWSER,
+  answerOnPhone,
   chromiumMissing,
   decodeQr,
   launchChromium,
@@ -149,13 +150,12 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
 
     const me = await page.evaluate(async () => {
       const r = await fetch('/api/userinfo');
-      return { status: r.status, body: (await r.json()) as { name: string; flavour: string; sub: string; data: Record<string, string> } };
+      return { status: r.status, body: (await r.json()) as { sub: string; data: Record<string, string> } };
     });
     assert.equal(me.status, 200);
-    assert.equal(me.body.name, name);
-    assert.equal(me.body.flavour, 'Durian');
-    assert.equal(me.body.data['myinfo.name'], name);
+    assert.deepEqual(me.body.data, { 'myinfo.name': name, iceCream: 'Durian' });
     assert.match(me.body.sub, /\S/);
+    assert.equal(await page.locator('#detail-sub').textContent(), me.body.sub);
 
     // The session survives a reload; the session cookie is HttpOnly and SameSite=Lax.
     await page.reload();
@@ -165,7 +165,8 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.ok(session, 'session cookie set');
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Lax');
-    assert.equal(cookies.find((c) => c.name === 'sgid_login'), undefined, 'the login cookie is gone once the login is finished');
+    const marker = cookies.find((c) => c.name === 'sgid_login');
+    assert.ok(marker?.httpOnly, 'the login cookie now only marks the finished login');
   });
 
   test('logout: back to the logged-out view, /api/userinfo answers 401', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
@@ -188,6 +189,35 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     await page.goto(`${s.demo.url}/logged-in`);
     await page.locator('#view-login').waitFor({ state: 'visible' });
     assert.match((await page.locator('#error').textContent()) ?? '', /not logged in/);
+  });
+
+  test('Back after a login, approved as someone else: the page says the approval was not used and who is logged in', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+    const s = ready(main);
+    const page = await newPage(DESKTOP);
+    await startLogin(page, s, 'Teh tarik');
+    assert.ok(browser);
+    const first = await answerOnPhone(browser, page, { persona: 0, clientName: CLIENT_NAME });
+    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: 15_000 });
+    await page.locator('#view-success').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#user-name').textContent(), first);
+
+    // Back lands on sgID's QR page of the finished login, which starts it again with the same state.
+    await page.goBack();
+    await page.waitForURL((u) => u.href.startsWith(`${s.provider.url}/v2/oauth/authorize`));
+    const second = await answerOnPhone(browser, page, { persona: 3, clientName: CLIENT_NAME });
+    assert.notEqual(second, first);
+    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: 15_000 });
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ state: 'visible' });
+    const said = (await alert.textContent()) ?? '';
+    assert.match(said, /went back to a login that had already finished .* That second approval was not used/);
+    assert.ok(said.includes(`You are still logged in as ${first}.`), said);
+    assert.equal(await page.locator('#user-name').textContent(), first);
+    await shot(page, '08b-back-after-login');
+    // A reload shows the session without the old message.
+    await page.reload();
+    await page.locator('#view-success').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#error').isHidden(), true);
   });
 
   test('decline: the demo shows that the user declined', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
