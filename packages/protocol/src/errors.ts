@@ -18,7 +18,13 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'login_expired'
   | 'not_found'
-  | 'too_many_requests';
+  | 'too_many_requests'
+  // Singpass (FAPI 2.0): a DPoP proof that fails a check (RFC 9449 §5, §7.1), a request_uri
+  // that is unknown, expired or used (RFC 9126 §4), a token without the scope an endpoint needs
+  // (RFC 6750 §3.1).
+  | 'invalid_dpop_proof'
+  | 'invalid_request_uri'
+  | 'insufficient_scope';
 
 export class OAuthError extends Error {
   /** The OAuth error code sent on the wire. */
@@ -69,5 +75,7 @@ export const notFound = (d: string) => new OAuthError('not_found', d, { status: 
 export const loginExpired = (d: string) => new OAuthError('login_expired', d, { status: 410 });
 export const temporarilyUnavailable = (d: string, cause?: unknown) =>
   new OAuthError('temporarily_unavailable', d, { status: 503, headers: { 'retry-after': '5' }, cause });
+export const invalidDpopProof = (d: string, status = 400) => new OAuthError('invalid_dpop_proof', d, { status });
+export const invalidRequestUri = (d: string) => new OAuthError('invalid_request_uri', d);
 export const tooManyRequests = (d: string, retryAfterSeconds: number) =>
   new OAuthError('too_many_requests', d, { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } });

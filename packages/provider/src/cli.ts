@@ -36,7 +36,7 @@ Usage:
                 [--id ID] [--json]            register a client; prints its credentials once
   sgid-provider clients list [--json]         registered clients (never secrets)
   sgid-provider clients delete ID             remove a client
-  sgid-provider personas list [--json]        test personas and their ids (NRIC/FIN)
+  sgid-provider personas list [--json]        test personas, their ids (NRIC/FIN) and Singpass UUIDs
   sgid-provider keys list                     the provider's signing keys
   sgid-provider keys rotate                   publish a new signing key; it signs after --key-rotation-delay
   sgid-provider scopes [--json]               the data catalog
@@ -233,7 +233,7 @@ async function personasCommand(values: Values, config: Config) {
   try {
     const personas = await ctx.personas.list();
     if (values['json']) return print(JSON.stringify(personas, null, 2));
-    return print(formatTable([['ID', 'NAME', 'ABOUT'], ...personas.map((p) => [p.id, p.values['myinfo.name'] ?? '', p.label])]));
+    return print(formatTable([['ID', 'SINGPASS UUID', 'NAME', 'ABOUT'], ...personas.map((p) => [p.id, p.uuid, p.values['myinfo.name'] ?? '', p.label])]));
   } finally {
     await ctx.store.close();
   }

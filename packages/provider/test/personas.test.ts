@@ -19,7 +19,7 @@ import type { Persona } from '../src/wallet/personas/index.js';
 const sgNoon = (ymd: string): Date => new Date(`${ymd}T12:00:00+08:00`);
 const TODAY = sgNoon('2025-03-10');
 
-const persona = (values: Persona['values'], id = 'S1234567D'): Persona => ({ id, label: 'test', values });
+const persona = (values: Persona['values'], id = 'S1234567D'): Persona => ({ id, uuid: '00000000-0000-4000-8000-000000000000', label: 'test', values });
 const release1 = (p: Persona, scope: string, today = TODAY): string | undefined => releaseValues(p, [scope], today)[scope];
 
 function byLabel(personas: Persona[], pattern: RegExp): Persona {
@@ -369,7 +369,7 @@ describe('persona files', () => {
     assert.match(errorFor(withValues({ 'myinfo.nric_number': 'S1234567D' })).message, /^personas\[1\]\.values\["myinfo\.nric_number"\]: "S1234567D" differs from the persona's id "S8979373D"/);
     assert.match(errorFor({ id: 'S8979373D', values: ['x'] }).message, /^personas\[1\]\.values: must be an object/);
     assert.match(errorFor({ id: 'S8979373D', label: 3 }).message, /^personas\[1\]\.label: must be a non-empty string/);
-    assert.equal(errorFor({ id: 'S8979373D', value: {} }).message, 'personas[1]: unknown field "value" (expected id, label, values)');
+    assert.equal(errorFor({ id: 'S8979373D', value: {} }).message, 'personas[1]: unknown field "value" (expected id, uuid, label, values)');
     assert.match(errorFor('S8979373D').message, /^personas\[1\]: must be an object/);
   });
 
@@ -422,8 +422,8 @@ describe('persona files', () => {
     assert.deepEqual(parsePersonasJson('\uFEFF' + JSON.stringify({ personas }), 'b.json'), personas);
     const parsed = parsePersonasJson(JSON.stringify([{ id: 'S1234567D', values: { 'myinfo.name': 'Tan Ah Kow' } }, { id: 'F1612347K' }]));
     assert.deepEqual(parsed, [
-      { id: 'S1234567D', label: 'Tan Ah Kow', values: { 'myinfo.name': 'Tan Ah Kow' } },
-      { id: 'F1612347K', label: 'F1612347K', values: {} },
+      { id: 'S1234567D', uuid: '9294d413-a004-449d-b239-7abe01a4e038', label: 'Tan Ah Kow', values: { 'myinfo.name': 'Tan Ah Kow' } },
+      { id: 'F1612347K', uuid: 'cd539745-97ed-4e63-83e6-c4eda8d0550a', label: 'F1612347K', values: {} },
     ]);
   });
 });

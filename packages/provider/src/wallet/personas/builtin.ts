@@ -7,6 +7,10 @@ import type { Persona } from './types.js';
 import type { CalendarDate } from './dates.js';
 import { formatCalendarDate, isLeapYear, singaporeDate } from './dates.js';
 import { makeNric } from './nric.js';
+import { singpassUuid } from './uuid.js';
+
+/** A built-in persona as written here; its Singpass UUID is derived from its id. */
+type Written = Omit<Persona, 'uuid'>;
 
 const json = (value: unknown): string => JSON.stringify(value);
 
@@ -35,7 +39,7 @@ function turnsToday(
   years: number,
   tail: string,
   values: Persona['values'],
-): Persona {
+): Written {
   const born = bornYearsBefore(today, years);
   const prefix = born.year >= 2000 ? 'T' : 'S';
   const id = makeNric(prefix, String(born.year % 100).padStart(2, '0') + tail);
@@ -57,7 +61,7 @@ export function builtInPersonas(today: Date): Persona[] {
   const t = singaporeDate(today);
   const inYears = (n: number, monthDay: string): string => `${t.year + n}-${monthDay}`;
 
-  const citizenFamily: Persona = {
+  const citizenFamily: Written = {
     id: 'S8534127H',
     label: 'Singapore citizen, married, 2 children, 2 vehicles (full record)',
     values: {
@@ -111,7 +115,7 @@ export function builtInPersonas(today: Date): Persona[] {
     },
   };
 
-  const permanentResident: Persona = {
+  const permanentResident: Written = {
     id: 'S7612846D',
     label: 'Permanent resident, sponsors 1 child, no vehicles',
     values: {
@@ -152,7 +156,7 @@ export function builtInPersonas(today: Date): Persona[] {
     },
   };
 
-  const workPassHolder: Persona = {
+  const workPassHolder: Written = {
     id: 'M4217365N',
     label: 'Foreigner (M-series FIN), Employment Pass, active',
     values: {
@@ -178,7 +182,7 @@ export function builtInPersonas(today: Date): Persona[] {
     },
   };
 
-  const nonAsciiName: Persona = {
+  const nonAsciiName: Written = {
     id: 'G6138204L',
     label: 'Long-term visit pass holder, Vietnamese name with accents (non-ASCII)',
     values: {
@@ -204,7 +208,7 @@ export function builtInPersonas(today: Date): Persona[] {
     },
   };
 
-  const monthOnlyBirth: Persona = {
+  const monthOnlyBirth: Written = {
     id: 'S1493572Z',
     label: 'Singapore citizen, date of birth without the day (1950-07)',
     values: {
@@ -225,7 +229,7 @@ export function builtInPersonas(today: Date): Persona[] {
     },
   };
 
-  const yearOnlyBirth: Persona = {
+  const yearOnlyBirth: Written = {
     id: 'S0386241J',
     label: 'Singapore citizen, date of birth year only (1942), Chinese characters in name',
     values: {
@@ -281,7 +285,7 @@ export function builtInPersonas(today: Date): Persona[] {
     'myinfo.occupation': 'STUDENT',
   });
 
-  const publicOfficer: Persona = {
+  const publicOfficer: Written = {
     id: 'S8812905I',
     label: 'Public officer, 2 public-sector employments',
     values: {
@@ -320,7 +324,7 @@ export function builtInPersonas(today: Date): Persona[] {
     },
   };
 
-  const divorcee: Persona = {
+  const divorcee: Written = {
     id: 'S7921634H',
     label: 'Singapore citizen, divorced',
     values: {
@@ -350,13 +354,13 @@ export function builtInPersonas(today: Date): Persona[] {
     },
   };
 
-  const nameOnly: Persona = {
+  const nameOnly: Written = {
     id: 'S9203318Z',
     label: 'Name only: every other field is "NA" (not on record)',
     values: { 'myinfo.name': 'Chua Boon Keng' },
   };
 
-  return [
+  const written: Written[] = [
     citizenFamily,
     permanentResident,
     workPassHolder,
@@ -369,4 +373,5 @@ export function builtInPersonas(today: Date): Persona[] {
     divorcee,
     nameOnly,
   ];
+  return written.map((p) => ({ ...p, uuid: singpassUuid(p.id) }));
 }

@@ -9,7 +9,10 @@ import type { Persona } from './types.js';
 import { parseCalendarDate } from './dates.js';
 import { explainNricOrFin } from './nric.js';
 import { NOT_ON_RECORD } from './derive.js';
+import { HDB_TYPE, HOUSING_TYPE, MARITAL, RESIDENTIAL_STATUS, SEX, acceptedValues, codeFor } from './myinfo-codes.js';
+import type { CodeTable } from './myinfo-codes.js';
 import { RECORD_FIELDS, VACCINATION_FIELDS, isRecordScope } from './records.js';
+import { UUID_PATTERN, singpassUuid } from './uuid.js';
 
 export class PersonaValidationError extends Error {
   readonly code = 'invalid_persona' as const;
@@ -59,7 +62,20 @@ function eachChecked<T, R>(items: readonly T[], fn: (item: T, i: number) => R): 
   return out;
 }
 
-const PERSONA_FIELDS = ['id', 'label', 'values'] as const;
+const PERSONA_FIELDS = ['id', 'uuid', 'label', 'values'] as const;
+
+/**
+ * Values that Myinfo v5 sends as a code from a closed table (myinfo-codes.ts): the persona's text
+ * must be one the table has, or Singpass's `{code, desc}` could not be derived from it.
+ */
+const CLOSED_CODES: Partial<Record<DataScopeName, CodeTable>> = {
+  'myinfo.sex': SEX,
+  'myinfo.residentialstatus': RESIDENTIAL_STATUS,
+  'myinfo.marital_status': MARITAL,
+  'myinfo.hdbtype': HDB_TYPE,
+  'myinfo.housingtype': HOUSING_TYPE,
+};
+
 
 type Fail = (path: string, problem: string) => never;
 
@@ -176,6 +192,12 @@ function checkValues(input: unknown, id: string | undefined, where: string, fail
       fail(at, `${quote(value)} differs from the persona's id ${quote(id)} (leave it out: it defaults to the id)`);
     }
     checkValue(def, value, at, fail);
+    const codes = CLOSED_CODES[scope as DataScopeName];
+    // "HDB" is sgID's housing type for HDB flats; Myinfo has no private housing type for them.
+    if (codes && codeFor(codes, value) === undefined && !(scope === 'myinfo.housingtype' && value.toUpperCase() === 'HDB')) {
+      const extra = scope === 'myinfo.housingtype' ? ', HDB' : '';
+      fail(at, `${quote(value)} is not a Myinfo ${codes.name} (one of ${acceptedValues(codes).join(', ')}${extra})`);
+    }
     out[scope] = value;
   });
   // Every key was checked against the catalog above.
@@ -183,9 +205,9 @@ function checkValues(input: unknown, id: string | undefined, where: string, fail
 }
 
 function validateAt(input: unknown, where: string, fail: Fail): Persona {
-  if (!isPlainObject(input)) fail(where, `must be an object with "id", "label" and "values", got ${kindOf(input)}`);
+  if (!isPlainObject(input)) fail(where, `must be an object with "id", "label" and "values" (and optionally "uuid"), got ${kindOf(input)}`);
   // The id, the values and the label are checked independently: each wrong one is reported.
-  const [, checkedId, values, label] = eachChecked(
+  const [, checkedId, values, label, uuid] = eachChecked(
     [
       () => {
         for (const key of Object.keys(input)) {
@@ -210,12 +232,19 @@ function validateAt(input: unknown, where: string, fail: Fail): Persona {
         }
         return label as string | undefined;
       },
+      () => {
+        const uuid = input['uuid'];
+        if (uuid !== undefined && (typeof uuid !== 'string' || !UUID_PATTERN.test(uuid))) {
+          fail(`${where}.uuid`, `must be a lowercase UUID like "3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e" (the person's Singpass sub), got ${kindOf(uuid)}`);
+        }
+        return uuid as string | undefined;
+      },
     ],
     (check) => check(),
-  ) as [void, string, Persona['values'], string | undefined];
+  ) as [void, string, Persona['values'], string | undefined, string | undefined];
   // A persona picker entry needs words; the name is the most recognisable fallback.
   const name: string | undefined = values['myinfo.name' satisfies DataScopeName];
-  return { id: checkedId, label: label ?? name ?? checkedId, values };
+  return { id: checkedId, uuid: uuid ?? singpassUuid(checkedId), label: label ?? name ?? checkedId, values };
 }
 
 function failer(source?: string): Fail {
@@ -274,11 +303,15 @@ export function parsePersonasJson(text: string, source?: string): Persona[] {
   if (!Array.isArray(list) || list.length === 0) fail('personas', 'holds no personas (at least one is needed)');
 
   const seen = new Map<string, number>();
+  const seenUuid = new Map<string, number>();
   return eachChecked(list as unknown[], (item, i) => {
     const persona = validateAt(item, `personas[${i}]`, fail);
     const first = seen.get(persona.id);
     if (first !== undefined) fail(`personas[${i}].id`, `${quote(persona.id)} is used twice (also by personas[${first}])`);
+    const firstUuid = seenUuid.get(persona.uuid);
+    if (firstUuid !== undefined) fail(`personas[${i}].uuid`, `${quote(persona.uuid)} is used twice (also by personas[${firstUuid}])`);
     seen.set(persona.id, i);
+    seenUuid.set(persona.uuid, i);
     return persona;
   });
 }
