@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every *.test.ts under packages/*/test and examples/*/test, with Node's test runner,
+// `npm test`: every *.test.ts under packages/*/test, examples/*/test and test/, with Node's test runner,
 // then the Python suites with pytest (scripts/python-tests.mjs).
 // `npm test -- FILTER…` runs only the files whose path contains one of the filters.
 import { spawn } from 'node:child_process';
@@ -31,6 +31,7 @@ const roots = ['packages', 'examples'].flatMap((top) => {
     return [];
   }
 });
+roots.push('test'); // tests of the whole repository: the shipped packages (test/packaging)
 const filters = process.argv.slice(2);
 const files = roots
   .flatMap(findTests)
