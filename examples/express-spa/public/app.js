@@ -6,13 +6,13 @@
   var MESSAGES = {
     declined: 'You declined to share your data in the Singpass app, so you are not logged in. Pick a flavour and log in again if you change your mind.',
     expired: 'The login took too long and expired. Please log in again.',
-    finished: 'You went back to a login that had already finished and approved it again in the Singpass app. That second approval was not used.',
-    restart: 'The login you approved was not started from this page (it may have been started in another tab or browser, or from an old page), so it was not used.',
+    already_finished: 'You went back to a login that had already finished and approved it again in the Singpass app. That second approval was not used.',
+    not_started_here: 'The login you approved was not started from this page (it may have been started in another tab or browser, or from an old page), so it was not used.',
     failed: 'Something went wrong while logging you in. Please try again in a moment.',
     logged_out: 'You are not logged in (or your session has ended). Log in to see your details.',
     network: 'The server could not be reached. Check your connection and try again.',
   };
-  var STILL_LOGGED_IN = { declined: true, expired: true, finished: true, restart: true, failed: true };
+  var STILL_LOGGED_IN = { declined: true, expired: true, already_finished: true, not_started_here: true, failed: true };
 
   var $ = function (id) { return document.getElementById(id); };
   var views = { login: $('view-login'), success: $('view-success') };

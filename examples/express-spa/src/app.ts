@@ -9,7 +9,8 @@
  *                                 carries the flavour and the frontend to return to (encrypted)
  *   GET  /api/redirect            the redirect URI: finishes the login, starts the app's session,
  *                                 redirects to <frontend>/logged-in, or <frontend>/error (the
- *                                 docs' frontend) or /?error=… (ours) when the login failed
+ *                                 docs' frontend) or /?error=… (ours) when the login failed, with
+ *                                 the SDK's reason (declined, expired, already_finished…)
  *   GET  /api/userinfo            { sub, data: { 'myinfo.name': …, iceCream: … } }; a bare 401
  *                                 when logged out (the docs' frontend parses any body as a user)
  *   GET|POST /api/logout          ends the session
@@ -68,28 +69,6 @@ const CSP = [
   "frame-ancestors 'none'",
   "base-uri 'none'",
 ].join('; ');
-
-/** Codes the SPAs turn into sentences (they never show text taken from the URL). */
-type LoginErrorCode = 'declined' | 'expired' | 'finished' | 'restart' | 'failed';
-
-function loginErrorCode(error: unknown, query: Request['query']): LoginErrorCode {
-  if (query['error'] === 'access_denied') return 'declined';
-  if (error instanceof SgidError) {
-    switch (error.code) {
-      case 'ERR_LOGIN_EXPIRED':
-        return 'expired';
-      case 'ERR_LOGIN_ALREADY_FINISHED':
-        return 'finished';
-      case 'ERR_LOGIN_COOKIE_MISSING':
-      case 'ERR_LOGIN_COOKIE_INVALID':
-      case 'ERR_STATE_MISMATCH':
-        return 'restart';
-      default:
-        return 'failed';
-    }
-  }
-  return 'failed';
-}
 
 /**
  * Where a login returns to and with which flavour: both ride through the login in the SDK's
@@ -195,7 +174,7 @@ export function createDemoApp(options: DemoOptions): DemoApp {
     onSuccess(result, req, res) {
       const { frontend, flavour } = targetOf(result.returnTo);
       if (!flavour) {
-        res.redirect(303, frontend ? `${frontend}/error?error=restart` : '/?error=restart');
+        res.redirect(303, frontend ? `${frontend}/error?error=failed` : '/?error=failed');
         return;
       }
       sessions.delete(sessionId(req));
@@ -203,12 +182,13 @@ export function createDemoApp(options: DemoOptions): DemoApp {
       appendSetCookie(res, sessionCookie(id, sessions.ttlSeconds));
       res.redirect(303, `${frontend}/logged-in`);
     },
-    onError(error, req, res) {
-      const code = loginErrorCode(error, req.query);
-      if (code !== 'declined') log(`login not finished (${error instanceof SgidError ? `${error.code}: ${error.message}` : String(error)})`);
+    onError(error, _req, res) {
+      // The reason is a fixed word the SPAs turn into a sentence (they never show text from the URL).
+      const { reason, returnTo } = flow.afterError(error);
+      if (reason !== 'declined') log(`login not finished (${error instanceof SgidError ? `${error.code}: ${error.message}` : String(error)})`);
       // A session from an earlier login stays as it is: the SPA says who is still logged in.
-      const { frontend } = targetOf(flow.afterError(error).returnTo);
-      res.redirect(303, frontend ? `${frontend}/error?error=${code}` : `/?error=${code}`);
+      const { frontend } = targetOf(returnTo);
+      res.redirect(303, frontend ? `${frontend}/error?error=${reason}` : `/?error=${reason}`);
     },
   });
   app.get('/api/redirect', (req, res, next) => login.callback(req, res, next));

@@ -121,7 +121,7 @@ describe('ice-cream demo API', () => {
     // The browser now holds the finished-login marker: the same login again (Back, approve) is named as such.
     const marker = pair(set.get('sgid_login')!);
     const again = await fetch(back, { headers: { cookie: `${marker}; ${pair(session)}` }, redirect: 'manual' });
-    assert.equal(again.headers.get('location'), '/?error=finished');
+    assert.equal(again.headers.get('location'), '/?error=already_finished');
     assert.equal(again.headers.getSetCookie().length, 0, 'neither the marker nor the session is touched');
 
     // Logout refuses other sites (a link from another site is a GET too), on GET and POST.
@@ -155,10 +155,10 @@ describe('ice-cream demo API', () => {
 
     // No login cookie (another browser, or it expired): start again.
     const noCookie = await fetch(`${demo.url}/api/redirect?code=abc&state=def`, { redirect: 'manual' });
-    assert.equal(noCookie.headers.get('location'), '/?error=restart');
+    assert.equal(noCookie.headers.get('location'), '/?error=not_started_here');
     // A state that is not this browser's.
     const wrongState = await fetch(`${demo.url}/api/redirect?code=abc&state=def`, { headers: { cookie: loginCookie }, redirect: 'manual' });
-    assert.equal(wrongState.headers.get('location'), '/?error=restart');
+    assert.equal(wrongState.headers.get('location'), '/?error=not_started_here');
   });
 
   test('the default log: one line per failed login, no prefix of its own (npm start adds "[demo] ")', async (t) => {

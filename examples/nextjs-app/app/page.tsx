@@ -1,6 +1,7 @@
 // The home page: pick a flavour, log in. A plain GET form to the login route: no client JavaScript.
 import Link from 'next/link';
 import { FLAVOURS } from '../lib/flavours';
+import { Alert } from './alert';
 import { messageFor } from '../lib/messages';
 import { currentSession } from '../lib/session';
 
@@ -11,11 +12,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ e
   const message = messageFor(error);
   return (
     <main>
-      {message ? (
-        <p id="error" className="alert" role="alert">
-          {message}
-        </p>
-      ) : null}
+      <Alert message={message} />
       <section className="card" aria-labelledby="title">
         <h1 id="title">What&apos;s your favourite ice cream?</h1>
         {session ? (

@@ -18,7 +18,6 @@ import { SgidClient, SgidError, createLoginFlow, nextLoginRoutes } from 'sgid-cl
 import type { LoginFlow } from 'sgid-client';
 import { flavourNamed } from './flavours';
 import type { FlavourId } from './flavours';
-import type { MessageCode } from './messages';
 import { SESSION_COOKIE, SESSION_SECONDS, createSession, deleteSession, getSession, sessionCookie } from './session';
 
 function required(name: string): string {
@@ -45,25 +44,6 @@ export function appUrl(): string {
 
 /** The picker sent no flavour, or one not on the menu. */
 class UnknownFlavour extends Error {}
-
-function loginErrorCode(error: unknown): MessageCode {
-  if (error instanceof UnknownFlavour) return 'flavour';
-  if (!(error instanceof SgidError)) return 'failed';
-  switch (error.code) {
-    case 'ERR_AUTHORIZATION_ERROR':
-      return error.message.startsWith('access_denied') ? 'declined' : 'failed';
-    case 'ERR_LOGIN_EXPIRED':
-      return 'expired';
-    case 'ERR_LOGIN_ALREADY_FINISHED':
-      return 'finished';
-    case 'ERR_LOGIN_COOKIE_MISSING':
-    case 'ERR_LOGIN_COOKIE_INVALID':
-    case 'ERR_STATE_MISMATCH':
-      return 'restart';
-    default:
-      return 'failed';
-  }
-}
 
 /** The flavour travels as the login's `returnTo`: /success?icecream=<id>. */
 function flavourOf(returnTo: string | undefined): FlavourId | undefined {
@@ -100,19 +80,19 @@ function createRoutes(): ReturnType<typeof nextLoginRoutes> {
     },
     onSuccess(result, request) {
       const flavour = flavourOf(result.returnTo);
-      if (!flavour) return redirect('/?error=restart');
+      if (!flavour) return redirect('/?error=failed');
       deleteSession(sessionIdOf(request));
       const id = createSession({ sub: result.sub, data: result.data, flavour });
       return redirect('/success', [sessionCookie(id, SESSION_SECONDS, secure)]);
     },
     onError(error, request) {
-      const code = loginErrorCode(error);
-      if (code !== 'declined' && code !== 'flavour') {
-        console.error(`login not finished (${error instanceof SgidError ? `${error.code}: ${error.message}` : String(error)})`);
-      }
+      if (error instanceof UnknownFlavour) return redirect('/?error=flavour');
+      // The reason is a fixed word the pages turn into a sentence (never text from the URL).
+      const { reason } = flow.afterError(error);
+      if (reason !== 'declined') console.error(`login not finished (${error instanceof SgidError ? `${error.code}: ${error.message}` : String(error)})`);
       // A session from an earlier login stays: the success page says who is still logged in.
       const loggedIn = getSession(sessionIdOf(request)) !== undefined;
-      return redirect(`${loggedIn ? '/success' : '/'}?error=${code}`);
+      return redirect(`${loggedIn ? '/success' : '/'}?error=${reason}`);
     },
   });
 }

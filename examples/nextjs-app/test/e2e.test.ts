@@ -178,7 +178,7 @@ describe('Next.js example (App Router) on the SDK\'s Next.js adapter', { concurr
     await page.waitForURL((u) => u.href.startsWith(`${provider!.url}/v2/oauth/authorize`));
     const second = await answerOnPhone(browser, page, { persona: 3, clientName: CLIENT_NAME });
     assert.notEqual(second, first);
-    await page.waitForURL(`${appUrl}/success?error=finished`, { timeout: 15_000 });
+    await page.waitForURL(`${appUrl}/success?error=already_finished`, { timeout: 15_000 });
     const said = (await page.locator('#error').textContent()) ?? '';
     assert.match(said, /That second approval was not used/);
     assert.ok(said.includes(`You are still logged in as ${first}.`), said);
@@ -199,7 +199,7 @@ describe('Next.js example (App Router) on the SDK\'s Next.js adapter', { concurr
     assert.equal(start.headers.get('cache-control'), 'no-store');
 
     const stray = await fetch(`${appUrl}/api/sgid/callback?code=abc&state=def`, { redirect: 'manual' });
-    assert.equal(stray.headers.get('location'), `${appUrl}/?error=restart`);
+    assert.equal(stray.headers.get('location'), `${appUrl}/?error=not_started_here`);
     assert.equal((await fetch(`${appUrl}/api/sgid/elsewhere`)).status, 404);
     assert.equal((await fetch(appUrl)).headers.get('x-powered-by'), null);
     // Every page links its icon, so browsers do not ask for a missing /favicon.ico.

@@ -52,6 +52,7 @@ export {
   type LoginBegin,
   type LoginResult,
   type LoginErrorOutcome,
+  type LoginFailureReason,
 } from './login-flow.js';
 export {
   expressLoginHandlers,

@@ -73,8 +73,22 @@ export interface LoginResult {
   setCookie: string;
 }
 
+/**
+ * What a failed login means for the user — what the page should say:
+ * - `declined`: the user declined in the Singpass app;
+ * - `expired`: the login took longer than `maxAge`;
+ * - `already_finished`: the user returned to a login that had already finished (the Back button
+ *   to sgID's page, then approving again): that approval was not used;
+ * - `not_started_here`: this browser has no login in progress that matches (another tab or
+ *   browser, an old page, a cookie that is gone or was altered);
+ * - `failed`: anything else (sgID refused the request or the code, a network error…).
+ */
+export type LoginFailureReason = 'declined' | 'expired' | 'already_finished' | 'not_started_here' | 'failed';
+
 /** What {@link LoginFlow.afterError} tells an app about a failed `finish`. */
 export interface LoginErrorOutcome {
+  /** What happened, in the user's terms. */
+  reason: LoginFailureReason;
   /**
    * The `Set-Cookie` to send with the error response: it deletes the login cookie when the error
    * ended the login this browser had started. Absent when the cookie must stay as it is: it
@@ -109,9 +123,9 @@ export interface LoginFlow {
    */
   finish(request: Request | { url: string; headers: Headers | { get(name: string): string | null } }): Promise<LoginResult>;
   /**
-   * After `finish` threw: the cookie to send with the error response and the `returnTo` of the
-   * login the error is about (see {@link LoginErrorOutcome}). For an error `finish` did not throw,
-   * the cookie's deletion.
+   * After `finish` threw: what happened in the user's terms, the cookie to send with the error
+   * response and the `returnTo` of the login the error is about (see {@link LoginErrorOutcome}).
+   * For an error `finish` did not throw: `failed`, and the cookie's deletion.
    */
   afterError(error: unknown): LoginErrorOutcome;
 }
@@ -266,7 +280,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
     outcomes.set(error, outcome);
     return error;
   }
-  const withReturnTo = (returnTo: string | undefined): LoginErrorOutcome => (returnTo === undefined ? {} : { returnTo });
+  const withReturnTo = (returnTo: string | undefined): { returnTo?: string } => (returnTo === undefined ? {} : { returnTo });
 
   async function finish(request: { url: string; headers: { get(name: string): string | null } }): Promise<LoginResult> {
     const query = new URL(request.url).searchParams;
@@ -286,7 +300,11 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
           description ? `${error} (${description})` : error,
           error === 'access_denied' ? 'The user declined on the Singpass app: offer to log in again.' : 'sgID refused the authorization request: check the scopes your client is registered for and the redirect URI.',
         ),
-        { ...(over ? { setCookie: clearCookie } : {}), ...withReturnTo(ours ? saved.login.r : undefined) },
+        {
+          reason: error === 'access_denied' ? 'declined' : 'failed',
+          ...(over ? { setCookie: clearCookie } : {}),
+          ...withReturnTo(ours ? saved.login.r : undefined),
+        },
       );
     }
     switch (saved.kind) {
@@ -297,12 +315,12 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
             `no ${cookieName} cookie: this browser did not start the login here, or the cookie expired`,
             'Start the login on the same origin as the redirect URI (localhost and 127.0.0.1 are different sites), over https when Secure is set, and finish within maxAge.',
           ),
-          {},
+          { reason: 'not_started_here' },
         );
       case 'expired':
         throw fail(
           new SgidLoginError('ERR_LOGIN_EXPIRED', `the login took longer than ${maxAge} seconds`, 'Start the login again (or raise maxAge).', { cause: saved.cause }),
-          { setCookie: clearCookie, ...withReturnTo(saved.returnTo) },
+          { reason: 'expired', setCookie: clearCookie, ...withReturnTo(saved.returnTo) },
         );
       case 'invalid':
         throw fail(
@@ -312,7 +330,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
             'The secret changed since the login started (several instances must share one secret), or the cookie was tampered with. Start the login again.',
             { cause: saved.cause },
           ),
-          { setCookie: clearCookie },
+          { reason: 'not_started_here', setCookie: clearCookie },
         );
       case 'finished':
         if (state === saved.state) {
@@ -322,7 +340,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
               'this login was already finished in this browser; the second approval of it was not used',
               'The user went back to the sgID page of a finished login (Back button) and approved again. Keep the session the first approval started, if any, and say so; to log in as someone else, start a new login.',
             ),
-            withReturnTo(saved.returnTo),
+            { reason: 'already_finished', ...withReturnTo(saved.returnTo) },
           );
         }
         throw fail(
@@ -331,7 +349,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
             `state mismatch: no login in progress in this browser matches state ${String(state)}`,
             'The user returned from a login this browser did not start here (an old page, another browser, or a forged link). Start the login again.',
           ),
-          {},
+          { reason: 'not_started_here' },
         );
       case 'pending':
         break;
@@ -344,12 +362,13 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
           `state mismatch, expected ${login.s}, got: ${String(state)}`,
           'The user returned from a different login than the one this browser started (another tab, or a forged link). The login in progress stays valid; otherwise start the login again.',
         ),
-        {},
+        { reason: 'not_started_here' },
       );
     }
     const code = query.get('code');
     if (!code) {
       throw fail(new SgidLoginError('ERR_MISSING_CODE', 'the redirect has no code parameter', 'Point this handler at your redirect URI only.'), {
+        reason: 'failed',
         setCookie: clearCookie,
         ...withReturnTo(login.r),
       });
@@ -359,7 +378,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
       ({ sub, accessToken, idToken } = await client.callback({ code, codeVerifier: login.v, nonce: login.n, redirectUri: login.u }));
       ({ data } = await client.userinfo({ sub, accessToken }));
     } catch (err) {
-      if (typeof err === 'object' && err !== null) outcomes.set(err, { setCookie: clearCookie, ...withReturnTo(login.r) });
+      if (typeof err === 'object' && err !== null) outcomes.set(err, { reason: 'failed', setCookie: clearCookie, ...withReturnTo(login.r) });
       throw err;
     }
     const finished: FinishedCookie = { f: login.s };
@@ -378,7 +397,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
   }
 
   function afterError(error: unknown): LoginErrorOutcome {
-    return (typeof error === 'object' && error !== null && outcomes.get(error)) || { setCookie: clearCookie };
+    return (typeof error === 'object' && error !== null && outcomes.get(error)) || { reason: 'failed', setCookie: clearCookie };
   }
 
   return { cookieName, clearCookie, begin, start, finish, afterError };

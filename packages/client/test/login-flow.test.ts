@@ -85,12 +85,12 @@ test('Back after a finished login: the second return is ERR_LOGIN_ALREADY_FINISH
     (e: unknown) => e,
   );
   assert.ok(error instanceof SgidLoginError && error.code === 'ERR_LOGIN_ALREADY_FINISHED', String(error));
-  assert.deepEqual(flow.afterError(error), { returnTo: '/account' }, 'the marker stays, so a third return is recognised too');
+  assert.deepEqual(flow.afterError(error), { reason: 'already_finished', returnTo: '/account' }, 'the marker stays, so a third return is recognised too');
   await assert.rejects(flow.finish(new Request(again, { headers: { cookie: marker } })), { code: 'ERR_LOGIN_ALREADY_FINISHED' });
   // Another state against the marker: not a login of this browser.
   const other = await flow.finish(new Request(callbackUrl.replace(/state=[^&]+/, 'state=other'), { headers: { cookie: marker } })).catch((e: unknown) => e);
   assert.ok(other instanceof SgidLoginError && other.code === 'ERR_STATE_MISMATCH');
-  assert.deepEqual(flow.afterError(other), {});
+  assert.deepEqual(flow.afterError(other), { reason: 'not_started_here' });
 });
 
 test('afterError: the cookie is deleted only when the error ended this browser\'s login', async () => {
@@ -101,21 +101,29 @@ test('afterError: the cookie is deleted only when the error ended this browser\'
   const tabB = await browse(await flow.start(undefined, { returnTo: '/b' }));
   const mismatch = await failure(new Request(tabA.callbackUrl, { headers: { cookie: tabB.cookie } }));
   assert.equal((mismatch as SgidLoginError).code, 'ERR_STATE_MISMATCH');
-  assert.deepEqual(flow.afterError(mismatch), {}, "B's login in progress keeps its cookie");
+  assert.deepEqual(flow.afterError(mismatch), { reason: 'not_started_here' }, "B's login in progress keeps its cookie");
   // A decline of another tab's login does not end B's either; a decline of B's does.
   const stateOf = (url: string) => new URL(url).searchParams.get('state')!;
   const declineA = await failure(new Request(`${stub.redirectUri}?error=access_denied&state=${stateOf(tabA.callbackUrl)}`, { headers: { cookie: tabB.cookie } }));
-  assert.deepEqual(flow.afterError(declineA), {});
+  assert.deepEqual(flow.afterError(declineA), { reason: 'declined' });
   const declineB = await failure(new Request(`${stub.redirectUri}?error=access_denied&state=${stateOf(tabB.callbackUrl)}`, { headers: { cookie: tabB.cookie } }));
   assert.equal((declineB as SgidLoginError).code, 'ERR_AUTHORIZATION_ERROR');
-  assert.deepEqual(flow.afterError(declineB), { setCookie: flow.clearCookie, returnTo: '/b' });
+  assert.deepEqual(flow.afterError(declineB), { reason: 'declined', setCookie: flow.clearCookie, returnTo: '/b' });
   // B still completes; replaying its code fails at the token endpoint, which ends the login.
   assert.equal((await flow.finish(new Request(tabB.callbackUrl, { headers: { cookie: tabB.cookie } }))).returnTo, '/b');
   const replay = await failure(new Request(tabB.callbackUrl, { headers: { cookie: tabB.cookie } }));
-  assert.deepEqual(flow.afterError(replay), { setCookie: flow.clearCookie, returnTo: '/b' });
+  assert.deepEqual(flow.afterError(replay), { reason: 'failed', setCookie: flow.clearCookie, returnTo: '/b' });
   // No cookie: nothing to delete. An error finish did not throw: delete, as before.
-  assert.deepEqual(flow.afterError(await failure(new Request(tabB.callbackUrl))), {});
-  assert.deepEqual(flow.afterError(new Error('elsewhere')), { setCookie: flow.clearCookie });
+  assert.deepEqual(flow.afterError(await failure(new Request(tabB.callbackUrl))), { reason: 'not_started_here' });
+  assert.deepEqual(flow.afterError(new Error('elsewhere')), { reason: 'failed', setCookie: flow.clearCookie });
+  // sgID refusing the request is not the user declining; an expired login says so.
+  const refused = await failure(new Request(`${stub.redirectUri}?error=invalid_scope&state=x`, { headers: { cookie: tabB.cookie } }));
+  assert.equal(flow.afterError(refused).reason, 'failed');
+  const short = makeFlow(stub.redirectUri, { maxAge: 1 });
+  const late = (await short.begin({ returnTo: '/late' })).setCookie.split(';')[0]!;
+  await new Promise((r) => setTimeout(r, 2100));
+  const expired = await short.finish(new Request(`${stub.redirectUri}?code=x&state=y`, { headers: { cookie: late } })).catch((e: unknown) => e);
+  assert.deepEqual(short.afterError(expired), { reason: 'expired', setCookie: short.clearCookie, returnTo: '/late' });
 });
 
 test('https redirect URI → Secure cookie; short secret refused', () => {

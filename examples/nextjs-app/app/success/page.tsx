@@ -2,6 +2,7 @@
 import { redirect } from 'next/navigation';
 import { logout } from '../actions';
 import { flavourLabel } from '../../lib/flavours';
+import { Alert } from '../alert';
 import { messageFor } from '../../lib/messages';
 import { currentSession } from '../../lib/session';
 
@@ -13,11 +14,7 @@ export default async function Success({ searchParams }: { searchParams: Promise<
   const message = messageFor(error, name ?? session.sub);
   return (
     <main>
-      {message ? (
-        <p id="error" className="alert" role="alert">
-          {message}
-        </p>
-      ) : null}
+      <Alert message={message} />
       <section className="card" aria-labelledby="title">
         <p className="eyebrow">Logged in with Singpass</p>
         <h1 id="title">
