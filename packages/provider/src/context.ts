@@ -1,6 +1,7 @@
 /** Everything a request handler needs, built once at start. */
 import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ClientRecord, Store } from './store/types.js';
@@ -14,6 +15,8 @@ export interface Logger {
 
 export interface ProviderContext {
   readonly config: Config;
+  /** The time, in ms since the epoch (the system clock, unless a test gives its own). */
+  readonly now: Clock;
   readonly store: Store;
   readonly keys: KeyRing;
   readonly personas: PersonaDirectory;

@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { systemClock } from './clock.js';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { ClientKeyCache } from './context.js';
 import type { ProviderContext } from './context.js';
@@ -23,13 +25,19 @@ export interface Provider {
   close(): Promise<void>;
 }
 
+export interface ProviderOptions {
+  /** The clock (default: the system's); also given to the store that is opened here. */
+  now?: Clock;
+}
+
 /** Shared setup for the server and the CLI's other commands. */
-export async function openContext(config: Config, store?: Store): Promise<ProviderContext> {
-  const s = store ?? (await openStore(config));
+export async function openContext(config: Config, store?: Store, opts: ProviderOptions = {}): Promise<ProviderContext> {
+  const now = opts.now ?? systemClock;
+  const s = store ?? (await openStore(config, { now }));
   try {
-    const keys = new KeyRing(s);
+    const keys = new KeyRing(s, { now });
     await keys.init();
-    const personas = new PersonaDirectory(s);
+    const personas = new PersonaDirectory(s, now);
     if (config.personas) {
       const text = await readFile(config.personas, 'utf8').catch((err: NodeJS.ErrnoException) => {
         throw new Error(`--personas ${config.personas}: cannot read the file (${err.code ?? err.message})`);
@@ -40,15 +48,15 @@ export async function openContext(config: Config, store?: Store): Promise<Provid
       throw new Error(`--auto-approve: no persona has the id "${config.autoApprove}" (see \`sgid-provider personas list\`)`);
     }
     const pairwiseSecret = await s.initSetting('pairwise-secret', randomToken(32));
-    return { config, store: s, keys, personas, pairwiseSecret, clientKeys: new ClientKeyCache(), metrics: createMetrics() };
+    return { config, now, store: s, keys, personas, pairwiseSecret, clientKeys: new ClientKeyCache(), metrics: createMetrics() };
   } catch (err) {
     if (!store) await s.close();
     throw err;
   }
 }
 
-export async function createProvider(config: Config, store?: Store): Promise<Provider> {
-  const ctx = await openContext(config, store);
+export async function createProvider(config: Config, store?: Store, opts: ProviderOptions = {}): Promise<Provider> {
+  const ctx = await openContext(config, store, opts);
   const app = await buildApp(ctx);
   const sweeper = setInterval(() => void ctx.store.sweep().catch(() => undefined), 60_000);
   sweeper.unref();

@@ -13,6 +13,8 @@ import { createPrivateKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { JWK } from 'jose';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { SigningKeyRecord, Store } from '../store/types.js';
 
 export interface ActiveKey {
@@ -36,11 +38,11 @@ export const JWKS_MAX_AGE = 300;
 /** How often the ring re-reads the keys; a rotation's delay must be longer than this. */
 export const KEY_RELOAD_MS = 1_000;
 
-export async function createSigningKey(activateAt = Date.now()): Promise<SigningKeyRecord> {
+export async function createSigningKey(activateAt: number, createdAt = Date.now()): Promise<SigningKeyRecord> {
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(privateJwk, 'sha256');
-  return { kid, privateJwk: { ...privateJwk, kid, alg: 'RS256', use: 'sig' }, status: 'next', createdAt: Date.now(), activateAt };
+  return { kid, privateJwk: { ...privateJwk, kid, alg: 'RS256', use: 'sig' }, status: 'next', createdAt, activateAt };
 }
 
 function publicPart(jwk: JWK): JWK {
@@ -75,19 +77,21 @@ export class KeyRing {
   private readonly imported = new Map<string, KeyObject>();
   private jwksCache: { at: number; body: string } | undefined;
   private readonly reloadMs: number;
+  private readonly now: Clock;
 
   constructor(
     private readonly store: Store,
-    opts: { reloadMs?: number } = {},
+    opts: { reloadMs?: number; now?: Clock } = {},
   ) {
     this.reloadMs = opts.reloadMs ?? KEY_RELOAD_MS;
+    this.now = opts.now ?? systemClock;
   }
 
   /** Loads the keys, creating the first one when the store has none (one winner across processes). */
   async init(): Promise<void> {
     await this.reload();
     if (this.keys.length === 0) {
-      const first = await createSigningKey(0);
+      const first = await createSigningKey(0, this.now());
       // Processes starting together on one store agree on the first key through initSetting.
       const winner = await this.store.initSetting('first-signing-kid', first.kid);
       if (winner === first.kid) await this.store.putKey({ ...first, status: 'active' });
@@ -104,7 +108,7 @@ export class KeyRing {
   private async reload(): Promise<void> {
     const keys = await this.store.listKeys();
     this.keys = keys;
-    this.loadedAt = Date.now();
+    this.loadedAt = this.now();
     this.jwksCache = undefined;
     for (const kid of this.imported.keys()) if (!keys.some((k) => k.kid === kid)) this.imported.delete(kid);
   }
@@ -115,10 +119,10 @@ export class KeyRing {
    * serving them. One reload at a time; a failed one is retried on the next interval.
    */
   private fresh(): void {
-    if (this.reloading || Date.now() - this.loadedAt < this.reloadMs) return;
+    if (this.reloading || this.now() - this.loadedAt < this.reloadMs) return;
     this.reloading = this.reload()
       .catch(() => {
-        this.loadedAt = Date.now();
+        this.loadedAt = this.now();
       })
       .finally(() => (this.reloading = undefined));
   }
@@ -126,7 +130,7 @@ export class KeyRing {
   /** The key that signs now, imported (cached). */
   async active(): Promise<ActiveKey> {
     this.fresh();
-    const rec = signingKeyAt(this.keys, Date.now());
+    const rec = signingKeyAt(this.keys, this.now());
     if (!rec) throw new Error('no active signing key: run `sgid-provider keys list`');
     let key = this.imported.get(rec.kid);
     if (!key) {
@@ -140,7 +144,7 @@ export class KeyRing {
   /** The JWKS body (public keys only): next, active and retiring keys. Cached between reloads. */
   async jwks(): Promise<string> {
     this.fresh();
-    const now = Date.now();
+    const now = this.now();
     if (this.jwksCache && now - this.jwksCache.at < 1_000) return this.jwksCache.body;
     const keys = this.keys.filter((k) => k.removeAt === undefined || k.removeAt > now).map((k) => publicPart(k.privateJwk));
     const body = JSON.stringify({ keys });
@@ -161,10 +165,9 @@ export class KeyRing {
  * rotation that is still waiting to sign (it signs until the new key takes over) — so that no
  * key stays published for ever. `tokenTtlSeconds` must be the servers' --token-ttl.
  */
-export async function rotateKeys(store: Store, delaySeconds: number, tokenTtlSeconds: number): Promise<SigningKeyRecord> {
-  const now = Date.now();
+export async function rotateKeys(store: Store, delaySeconds: number, tokenTtlSeconds: number, now = Date.now()): Promise<SigningKeyRecord> {
   const keys = await store.listKeys();
-  const next = await createSigningKey(now + delaySeconds * 1000);
+  const next = await createSigningKey(now + delaySeconds * 1000, now);
   // Published first: from here on, every process's next reload (within a second) serves it.
   await store.putKey(next);
   const removeAt = next.activateAt! + tokenTtlSeconds * 1000;

@@ -19,7 +19,7 @@ export async function grantFor(
   scopes: readonly string[],
 ): Promise<Grant> {
   const sub = pairwiseSub(ctx.pairwiseSecret, client.id, persona.id);
-  const values = releaseValues(persona, scopes, new Date());
+  const values = releaseValues(persona, scopes, new Date(ctx.now()));
   if (Object.keys(values).length === 0) return { sub };
   // node:crypto rather than sgid-protocol's WebCrypto encryptUserinfo (same JWEs): each
   // crypto.subtle call on Node costs ~60-70 µs of overhead, and this makes 1 + 2 per value.

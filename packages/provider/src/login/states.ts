@@ -23,7 +23,7 @@ export async function startLogin(
     id: randomToken(16),
     pollHash: storageKey(pollToken),
     status: 'pending',
-    expiresAt: Date.now() + ctx.config.loginTtl * 1000,
+    expiresAt: ctx.now() + ctx.config.loginTtl * 1000,
   };
   await ctx.store.put('login', login.id, login, ctx.config.loginTtl * 1000);
   return { login, pollToken };
@@ -56,7 +56,7 @@ export type Answer = { status: 'approved'; grant: Grant } | { status: 'declined'
  */
 export async function answerLogin(ctx: ProviderContext, login: LoginRecord, answer: Answer): Promise<'answered' | 'already-answered' | 'expired'> {
   if (login.status !== 'pending') return 'already-answered';
-  const remaining = login.expiresAt - Date.now();
+  const remaining = login.expiresAt - ctx.now();
   if (remaining <= 0) return 'expired';
   if ((await ctx.store.increment('rate', `wallet-answer:${login.id}`, remaining)) > 1) return 'already-answered';
   await ctx.store.put('login', login.id, { ...login, ...answer }, remaining);

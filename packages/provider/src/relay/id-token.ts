@@ -16,7 +16,7 @@ export async function issueIdToken(
   claims: { sub: string; clientId: string; nonce?: string },
 ): Promise<string> {
   const { kid, key } = await ctx.keys.active();
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(ctx.now() / 1000);
   const payload: Record<string, string | number> = {
     iss: ctx.config.issuer,
     sub: claims.sub,

@@ -45,6 +45,7 @@ export function relayRoutes(app: FastifyInstance, ctx: ProviderContext): void {
       continueUrl: `${PATHS.authorize}/${login.id}/continue?t=${t}`,
       restartUrl: `${PATHS.authorize}?${rawQuery}`,
       expiresAt: login.expiresAt,
+      now: ctx.now(),
     });
   });
 

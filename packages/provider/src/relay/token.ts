@@ -67,7 +67,7 @@ export async function exchangeCode(
   const accessToken = randomToken(32);
   const tokenKey = storageKey(accessToken);
   const ttl = ctx.config.tokenTtl * 1000;
-  const tokenRecord: TokenRecord = { clientId: client.id, scopes: record.scopes, grant: record.grant, expiresAt: Date.now() + ttl };
+  const tokenRecord: TokenRecord = { clientId: client.id, scopes: record.scopes, grant: record.grant, expiresAt: ctx.now() + ttl };
   await ctx.store.put('used-code', codeKey, { tokenKey } satisfies UsedCodeRecord, ttl);
   await ctx.store.put('token', tokenKey, tokenRecord, ttl);
   if (await ctx.store.get('used-code', `${codeKey}:replayed`)) {

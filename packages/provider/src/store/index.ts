@@ -1,5 +1,6 @@
 /** Opens the store the config asks for: SQLite by default, PostgreSQL + Redis when both URLs are set. */
 import { resolve } from 'node:path';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { openSqliteStore } from './sqlite/index.js';
 import type { Store } from './types.js';
@@ -25,7 +26,8 @@ export function splitStoreUrl(url: string, param: 'schema' | 'prefix'): { url: s
   return { url: u.href, ...(value !== '' ? { value } : {}) };
 }
 
-export async function openStore(config: Pick<Config, 'data' | 'databaseUrl' | 'redisUrl'>): Promise<Store> {
+/** `now` is the clock of the SQLite store's TTLs (PostgreSQL + Redis keep the servers' time). */
+export async function openStore(config: Pick<Config, 'data' | 'databaseUrl' | 'redisUrl'>, opts: { now?: Clock } = {}): Promise<Store> {
   if (config.databaseUrl && config.redisUrl) {
     const { openScaledStore } = await import('./scaled.js');
     const database = splitStoreUrl(config.databaseUrl, 'schema');
@@ -37,7 +39,7 @@ export async function openStore(config: Pick<Config, 'data' | 'databaseUrl' | 'r
       ...(redis.value !== undefined ? { prefix: redis.value } : {}),
     });
   }
-  return openSqliteStore(config.data === ':memory:' ? ':memory:' : resolve(config.data));
+  return openSqliteStore(config.data === ':memory:' ? ':memory:' : resolve(config.data), opts);
 }
 
 export type { Store } from './types.js';

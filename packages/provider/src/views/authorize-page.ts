@@ -13,6 +13,8 @@ export interface AuthorizePageModel {
   continueUrl: string;
   restartUrl: string;
   expiresAt: number;
+  /** The provider's time now (its clock decides when the login expires). */
+  now: number;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -50,7 +52,7 @@ export async function authorizePage(m: AuthorizePageModel): Promise<string> {
 </ol>
 <figure class="qr" id="qr" role="img" aria-label="QR code that opens the Singpass app for this login">${trusted(svg)}</figure>
 <p id="status" class="status" role="status" aria-live="polite">Waiting for you to approve in the Singpass app…</p>
-<p id="time-left" class="time-left">This QR code expires in ${minutes(m.expiresAt - Date.now())}.</p>
+<p id="time-left" class="time-left">This QR code expires in ${minutes(m.expiresAt - m.now)}.</p>
 <p class="open-wallet"><a class="button secondary" id="open-wallet" href="${m.walletUrl}" target="_blank" rel="noopener">Open the Singpass app on this device</a></p>
 <noscript><p><a class="button" href="${m.continueUrl}">I have approved — continue</a></p></noscript>
 <div id="expired" class="expired" hidden>

@@ -1,26 +1,33 @@
 /**
- * The personas a wallet user can sign in as: the built-in ones (recomputed each day, so
- * "turns 18 today" stays true) and extra ones kept in the store.
+ * The personas a wallet user can sign in as: the built-in ones (recomputed each Singapore
+ * day, so "turns 18 today" stays true) and extra ones kept in the store.
  */
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import type { Store } from '../store/types.js';
-import { builtInPersonas, validatePersona } from './personas/index.js';
+import { builtInPersonas, formatCalendarDate, singaporeDate, validatePersona } from './personas/index.js';
 import type { Persona } from './personas/index.js';
 
 export class PersonaDirectory {
   private builtIn: { day: string; list: Persona[] } | undefined;
   private extra: { at: number; list: Persona[] } | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: Clock = systemClock,
+  ) {}
 
   private builtInFor(today: Date): Persona[] {
-    const day = today.toISOString().slice(0, 10);
+    // Keyed by the Singapore date, the date the personas are computed for: a UTC day would
+    // keep yesterday's birthdays from 00:00 to 08:00 in Singapore.
+    const day = formatCalendarDate(singaporeDate(today));
     if (this.builtIn?.day !== day) this.builtIn = { day, list: builtInPersonas(today) };
     return this.builtIn.list;
   }
 
   private async extras(): Promise<Persona[]> {
     // Reloaded every few seconds so personas added by another process show up.
-    if (this.extra && Date.now() - this.extra.at < 5_000) return this.extra.list;
+    if (this.extra && this.now() - this.extra.at < 5_000) return this.extra.list;
     const list: Persona[] = [];
     for (const rec of await this.store.listPersonas()) {
       try {
@@ -29,18 +36,18 @@ export class PersonaDirectory {
         // A stored persona that no longer validates is skipped rather than breaking logins.
       }
     }
-    this.extra = { at: Date.now(), list };
+    this.extra = { at: this.now(), list };
     return list;
   }
 
   /** Every persona; a stored persona with the id of a built-in one replaces it. */
-  async list(today = new Date()): Promise<Persona[]> {
+  async list(today = new Date(this.now())): Promise<Persona[]> {
     const extras = await this.extras();
     const ids = new Set(extras.map((p) => p.id));
     return [...this.builtInFor(today).filter((p) => !ids.has(p.id)), ...extras];
   }
 
-  async get(id: string, today = new Date()): Promise<Persona | undefined> {
+  async get(id: string, today = new Date(this.now())): Promise<Persona | undefined> {
     const found = (await this.list(today)).find((p) => p.id === id);
     if (found || !this.extra) return found;
     // Not here: it may have been added by another process since the last reload. One query
@@ -51,7 +58,7 @@ export class PersonaDirectory {
 
   /** Adds or replaces extra personas in the store. */
   async add(personas: readonly Persona[]): Promise<void> {
-    for (const p of personas) await this.store.putPersona({ id: p.id, data: p, createdAt: Date.now() });
+    for (const p of personas) await this.store.putPersona({ id: p.id, data: p, createdAt: this.now() });
     this.extra = undefined;
   }
 }

@@ -43,7 +43,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     if (!persona) {
       return reply.code(400).send(walletMessagePage('Choose a test person', 'No such test person. Go back and pick one from the list.'));
     }
-    const values = releaseValues(persona, found.login.scopes, new Date());
+    const values = releaseValues(persona, found.login.scopes, new Date(ctx.now()));
     return consentPage(found.login.id, found.client, persona, found.login.scopes, values);
   });
 
@@ -63,7 +63,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     if (!found) return reply.code(410).send(EXPIRED);
     const { login, client } = found;
     if (login.status !== 'pending') return reply.code(409).send(ANSWERED);
-    if (login.expiresAt <= Date.now()) return reply.code(410).send(EXPIRED);
+    if (login.expiresAt <= ctx.now()) return reply.code(410).send(EXPIRED);
     const answer =
       decision === 'approve' && persona
         ? ({ status: 'approved', grant: await grantFor(ctx, client, persona, login.scopes) } as const)

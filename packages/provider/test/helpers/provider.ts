@@ -11,6 +11,7 @@ import { createProvider } from '../../src/provider.js';
 import type { Provider } from '../../src/provider.js';
 import type { Store } from '../../src/store/types.js';
 import { builtInPersonas } from '../../src/wallet/personas/index.js';
+import type { TestClock } from './clock.js';
 
 export { freePort } from './ports.js';
 
@@ -33,11 +34,15 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export async function startProvider(opts: Partial<Config> & { store?: Store } = {}): Promise<TestProvider> {
-  const { store, ...overrides } = opts;
+/**
+ * `clock`: the provider (and the SQLite store it opens) reads this clock instead of the
+ * system's; a `store` given here keeps its own clock, and is not closed by `close()`.
+ */
+export async function startProvider(opts: Partial<Config> & { store?: Store; clock?: TestClock } = {}): Promise<TestProvider> {
+  const { store, clock, ...overrides } = opts;
   const port = overrides.port ?? (await freePort());
   const config = loadConfig({}, {}, { data: ':memory:', logLevel: 'silent', host: '127.0.0.1', publicUrl: `http://127.0.0.1:${port}`, ...overrides, port });
-  const provider = await createProvider(config, store);
+  const provider = await createProvider(config, store, clock ? { now: clock.now } : {});
   await provider.listen();
   return {
     url: config.publicUrl,
@@ -45,7 +50,7 @@ export async function startProvider(opts: Partial<Config> & { store?: Store } = 
     provider,
     store: provider.ctx.store,
     config,
-    defaultPersonaId: builtInPersonas(new Date())[0]!.id,
+    defaultPersonaId: builtInPersonas(new Date(clock ? clock.now() : Date.now()))[0]!.id,
     createClient: (c) =>
       createClient(provider.ctx.store, {
         name: c.name ?? 'Test client',

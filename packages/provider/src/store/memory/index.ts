@@ -2,6 +2,8 @@
  * In-process store: for unit tests and throwaway runs (`--data :memory:` uses SQLite's
  * in-memory mode instead, which keeps one code path). Single process only.
  */
+import { systemClock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, Store } from '../types.js';
 
 interface Entry {
@@ -11,7 +13,9 @@ interface Entry {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
-export function createMemoryStore(): Store {
+/** `now`: the clock of the short-lived records' TTLs (the system's unless a test gives one). */
+export function createMemoryStore(opts: { now?: Clock } = {}): Store {
+  const now = opts.now ?? systemClock;
   const clients = new Map<string, ClientRecord>();
   const keys = new Map<string, SigningKeyRecord>();
   const personas = new Map<string, PersonaRecord>();
@@ -21,7 +25,7 @@ export function createMemoryStore(): Store {
 
   const live = (id: string): Entry | undefined => {
     const e = ephemeral.get(id);
-    if (e && e.expiresAt <= Date.now()) {
+    if (e && e.expiresAt <= now()) {
       ephemeral.delete(id);
       return undefined;
     }
@@ -69,7 +73,7 @@ export function createMemoryStore(): Store {
       return settings.get(name)!;
     },
     async put(kind, key, value, ttlMs) {
-      ephemeral.set(k(kind, key), { json: JSON.stringify(value), expiresAt: Date.now() + ttlMs });
+      ephemeral.set(k(kind, key), { json: JSON.stringify(value), expiresAt: now() + ttlMs });
     },
     async get<T>(kind: EphemeralKind, key: string) {
       const e = live(k(kind, key));
@@ -89,13 +93,13 @@ export function createMemoryStore(): Store {
       const id = k(kind, key);
       const e = live(id);
       const n = e ? (JSON.parse(e.json) as number) + 1 : 1;
-      ephemeral.set(id, { json: String(n), expiresAt: e ? e.expiresAt : Date.now() + ttlMs });
+      ephemeral.set(id, { json: String(n), expiresAt: e ? e.expiresAt : now() + ttlMs });
       return n;
     },
     async ping() {},
     async sweep() {
-      const now = Date.now();
-      for (const [id, e] of ephemeral) if (e.expiresAt <= now) ephemeral.delete(id);
+      const at = now();
+      for (const [id, e] of ephemeral) if (e.expiresAt <= at) ephemeral.delete(id);
     },
     async close() {},
   };

@@ -8,13 +8,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { systemClock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, Store } from '../types.js';
 import { migrate } from './migrations.js';
 
 /** Expired records deleted per statement by sweep(). */
 export const SWEEP_BATCH = 500;
 
-export function openSqliteStore(path: string): Store {
+/** `now`: the clock of the short-lived records' TTLs (the system's unless a test gives one). */
+export function openSqliteStore(path: string, opts: { now?: Clock } = {}): Store {
+  const now = opts.now ?? systemClock;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -98,22 +102,22 @@ export function openSqliteStore(path: string): Store {
       return q.getSetting.get(name)!.value;
     },
     async put(kind: EphemeralKind, key: string, value: unknown, ttlMs: number) {
-      q.put.run(kind, key, JSON.stringify(value), Date.now() + ttlMs);
+      q.put.run(kind, key, JSON.stringify(value), now() + ttlMs);
     },
     async get<T>(kind: EphemeralKind, key: string) {
-      const r = q.get.get(kind, key, Date.now());
+      const r = q.get.get(kind, key, now());
       return r ? (JSON.parse(r.json) as T) : undefined;
     },
     async consume<T>(kind: EphemeralKind, key: string) {
-      const r = q.consume.get(kind, key, Date.now());
+      const r = q.consume.get(kind, key, now());
       return r ? (JSON.parse(r.json) as T) : undefined;
     },
     async delete(kind, key) {
       q.delete.run(kind, key);
     },
     async increment(kind, key, ttlMs) {
-      const now = Date.now();
-      return Number(q.increment.get({ kind, key, exp: now + ttlMs, now })!.json);
+      const at = now();
+      return Number(q.increment.get({ kind, key, exp: at + ttlMs, now: at })!.json);
     },
     async ping() {
       db.prepare('SELECT 1').get();
@@ -122,8 +126,8 @@ export function openSqliteStore(path: string): Store {
       // In batches, with a turn of the event loop between them: better-sqlite3 is synchronous,
       // and one DELETE of a minute's expired records (80,000 at 340 logins/s) held every request
       // for about 290 ms, the soak's p99. A batch takes a couple of milliseconds.
-      const now = Date.now();
-      while (db.open && q.sweepBatch.run(now, SWEEP_BATCH).changes === SWEEP_BATCH) await new Promise((resolve) => setImmediate(resolve));
+      const at = now();
+      while (db.open && q.sweepBatch.run(at, SWEEP_BATCH).changes === SWEEP_BATCH) await new Promise((resolve) => setImmediate(resolve));
     },
     async close() {
       if (db.open) db.close();
