@@ -4,10 +4,10 @@
  * and the provider keeps serving afterwards.
  */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { PATHS, SCOPES } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
+import { TestClock } from './helpers/clock.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
 import {
@@ -34,10 +34,12 @@ describe('bad input', () => {
   let other: ClientCredentials;
   let narrow: ClientCredentials;
   let shortCreds: ClientCredentials;
+  // The expiry tests move this provider's clock instead of sleeping.
+  const clock = new TestClock();
 
   before(async () => {
     // A high failure limit: this file sends many wrong secrets on purpose (brute force is adversarial.test.ts).
-    [p, short] = await Promise.all([startProvider({ authFailureLimit: 1000 }), startProvider({ codeTtl: 1, tokenTtl: 1 })]);
+    [p, short] = await Promise.all([startProvider({ authFailureLimit: 1000 }), startProvider({ codeTtl: 30, tokenTtl: 60, clock })]);
     creds = await p.createClient({ scopes: ALL_SCOPES, redirectUris: [REDIRECT, OTHER_REDIRECT] });
     other = await p.createClient({ scopes: ALL_SCOPES, redirectUris: [REDIRECT] });
     narrow = await p.createClient({ scopes: 'openid myinfo.name', redirectUris: [REDIRECT] });
@@ -97,13 +99,22 @@ describe('bad input', () => {
       assertOAuthError(await postToken(p, tokenBody(creds, issued)), 400, 'invalid_grant', 'third use');
     });
 
-    test('expired code → invalid_grant; expired access token → 401 invalid_token (TTL 1 s)', async () => {
-      const [stale, tokens] = await Promise.all([loginForCode(short, shortCreds), loginForTokens(short, shortCreds, { scope: 'openid myinfo.name' })]);
-      assert.equal((await getUserinfo(short, tokens.access_token)).status, 200);
-      await sleep(1200);
+    test('a code is good for --code-ttl seconds, an access token for --token-ttl seconds, not a millisecond more', async () => {
+      const [good, stale] = await Promise.all([loginForCode(short, shortCreds), loginForCode(short, shortCreds)]);
+      const issuedAt = clock.now();
+      clock.set(issuedAt + 30_000 - 1);
+      const redeemed = await postToken(short, tokenBody(shortCreds, good));
+      assert.equal(redeemed.status, 200, `a code is still good at its last millisecond: ${redeemed.text}`);
+      clock.set(issuedAt + 30_000);
       const r = await postToken(short, tokenBody(shortCreds, stale));
       assertOAuthError(r, 400, 'invalid_grant', 'expired code');
       assert.match(r.body['error_description'] as string, /expired/);
+
+      const tokens = await loginForTokens(short, shortCreds, { scope: 'openid myinfo.name' });
+      const tokenAt = clock.now();
+      clock.set(tokenAt + 60_000 - 1);
+      assert.equal((await getUserinfo(short, tokens.access_token)).status, 200);
+      clock.set(tokenAt + 60_000);
       const u = await getUserinfo(short, tokens.access_token);
       assertOAuthError(u, 401, 'invalid_token', 'expired token');
       assert.match(u.headers.get('www-authenticate') ?? '', /error="invalid_token"/);

@@ -10,6 +10,7 @@ import type { ClientCredentials } from 'sgid-protocol';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { builtInPersonas } from '../src/wallet/personas/index.js';
 import { runCli, startCliServer } from './helpers/cli.js';
+import type { RunningServer } from './helpers/cli.js';
 import { authorizeUrl, pkcePair } from './helpers/oauth.js';
 import { freePort, startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
@@ -87,12 +88,18 @@ describe('config: flags, environment, validation', () => {
 
   test('the CLI server listens on --port (over SGID_PORT) and on SGID_PORT alone; issuer from --public-url, not Host', async () => {
     const [p1, p2, decoy] = await Promise.all([freePort(), freePort(), freePort()]);
-    const [byFlag, byEnv] = await Promise.all([
+    const started = await Promise.allSettled([
       startCliServer(['--port', String(p1), '--host', '127.0.0.1', '--data', ':memory:', '--log-level', 'silent', '--public-url', 'http://sgid.public.test:8443'], {
         SGID_PORT: String(decoy),
       }),
       startCliServer(['--host', '127.0.0.1', '--data', ':memory:', '--log-level', 'silent'], { SGID_PORT: String(p2) }),
     ]);
+    if (started.some((r) => r.status === 'rejected')) {
+      // One did not start: stop the other, then fail with the reason.
+      await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+      throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+    }
+    const [byFlag, byEnv] = started.map((r) => (r as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer];
     try {
       assert.match(byFlag.banner, /issuer\s+http:\/\/sgid\.public\.test:8443\/v2/);
       const d1 = await raw(p1, PATHS.discovery, EVIL);

@@ -3,7 +3,6 @@
  * continuing too early, the poll secret, answering twice, and what the consent page says.
  */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { SCOPES, getScope } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
@@ -12,6 +11,7 @@ import { createMemoryStore } from '../src/store/memory/index.js';
 import type { Store } from '../src/store/types.js';
 import { builtInPersonas } from '../src/wallet/personas/index.js';
 import { authorizeUrl, pkcePair } from './helpers/oauth.js';
+import { TestClock } from './helpers/clock.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
 import { answerInWallet, continueToClient, openQrPage } from './helpers/wallet-flow.js';
@@ -49,9 +49,11 @@ describe('wallet flow', () => {
   let creds: ClientCredentials;
   let quickCreds: ClientCredentials;
   const persona = builtInPersonas(new Date())[0]!;
+  // The expiry test moves this provider's clock instead of sleeping.
+  const clock = new TestClock();
 
   before(async () => {
-    [p, quick] = await Promise.all([startProvider(), startProvider({ loginTtl: 1 })]);
+    [p, quick] = await Promise.all([startProvider(), startProvider({ loginTtl: 120, clock })]);
     creds = await p.createClient({
       name: 'Ice Cream Shop',
       description: 'Orders ice cream for verified adults',
@@ -228,12 +230,16 @@ describe('wallet flow', () => {
     assert.ok(consent.includes('&lt;img src=x onerror=alert(1)&gt;'));
   });
 
-  test('expired login (TTL 1 s): status says expired, continue shows a 410 page, the wallet says expired', async () => {
+  test('a login lives --login-ttl seconds: then status says expired, continue shows a 410 page, the wallet says expired', async () => {
+    const startedAt = clock.now();
     const [qr, answered] = await Promise.all([start(quick, quickCreds), start(quick, quickCreds)]);
     // the second one is opened in the wallet (persona chosen) but answered too late
     const loginPage = await page(answered.walletUrl);
     assert.equal(loginPage.status, 200);
-    await sleep(1200);
+    clock.set(startedAt + 120_000 - 1);
+    assert.equal((await statusOf(qr.statusUrl)).body.status, 'pending', 'still waiting at its last millisecond');
+    assert.equal((await page(answered.walletUrl)).status, 200);
+    clock.set(startedAt + 120_000);
 
     assert.equal((await statusOf(qr.statusUrl)).body.status, 'expired');
     const cont = await page(qr.continueUrl);

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { DEADLINE_MS } from '../../../provider/test/helpers/deadlines.ts';
 
 const require = createRequire(import.meta.url);
 const mockpassDir = dirname(require.resolve('@opengovsg/mockpass/package.json'));
@@ -31,7 +32,7 @@ export async function startMockPass(): Promise<MockPass> {
   });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error('MockPass did not start within 20 s')), 20_000);
+    const timer = setTimeout(() => reject(new Error(`MockPass did not start within ${DEADLINE_MS} ms`)), DEADLINE_MS);
     child.stdout!.on('data', (chunk: Buffer) => {
       buf += chunk.toString();
       const m = /PORT (\d+)/.exec(buf);

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEADLINE_MS } from './deadlines.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/sgid-provider.js', import.meta.url));
 
@@ -24,7 +25,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), DEADLINE_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -41,17 +42,29 @@ export interface RunningServer {
   stop(): Promise<number | null>;
 }
 
+/** Servers still running: killed when the test process exits, even after a failed test. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 /** Starts `sgid-provider start …` and resolves once it prints that it is listening. */
 export function startCliServer(args: string[], env: Record<string, string> = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'start', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
     let out = '';
     let err = '';
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const exited = new Promise<number | null>((r) =>
+      child.once('exit', (code) => {
+        live.delete(child);
+        r(code);
+      }),
+    );
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the server did not start in time:\n${out}\n${err}`));
-    }, 20_000);
+      reject(new Error(`the server did not start within ${DEADLINE_MS} ms:\n${out}\n${err}`));
+    }, DEADLINE_MS);
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();

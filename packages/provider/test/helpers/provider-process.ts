@@ -6,6 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEADLINE_MS } from './deadlines.js';
 import { freePort, sleep } from './store-services.js';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -28,7 +29,7 @@ export interface CliResult {
 }
 
 /** Runs a one-shot CLI command (clients create, keys rotate…). */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = DEADLINE_MS): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [PROVIDER_BIN, ...args], { cwd: ROOT, env: childEnv(env), timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
@@ -78,7 +79,7 @@ export async function spawnProvider(
   args: string[],
   opts: { env?: Record<string, string>; port?: number; timeoutMs?: number } = {},
 ): Promise<ProviderProcess> {
-  const { env = {}, timeoutMs = 20_000 } = opts;
+  const { env = {}, timeoutMs = DEADLINE_MS } = opts;
   const port = opts.port ?? (await freePort());
   const all = ['start', '--host', '127.0.0.1', '--port', String(port), ...args];
   if (!args.includes('--public-url') && !env['SGID_PUBLIC_URL']) all.push('--public-url', `http://127.0.0.1:${port}`);
@@ -118,7 +119,7 @@ export async function spawnProvider(
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const killer = setTimeout(() => child.kill('SIGKILL'), DEADLINE_MS);
       try {
         return await exited;
       } finally {

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { DEADLINE_MS } from './deadlines.js';
 import { freePort } from './ports.js';
 
 export const TEST_DATABASE_URL = process.env.SGID_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -250,7 +251,7 @@ export class RedisServer {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
       return (await redisUnreachable(this.url)) === undefined;
-    }, 10_000, `redis-server on port ${this.port} starting`);
+    }, DEADLINE_MS, `redis-server on port ${this.port} starting`);
   }
 
   async stop(): Promise<void> {
@@ -353,7 +354,7 @@ export class PostgresServer {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}`);
       return (await postgresUnreachable(this.url)) === undefined;
-    }, 15_000, `postgres on port ${this.port} starting`);
+    }, DEADLINE_MS, `postgres on port ${this.port} starting`);
   }
 
   /** Immediate shutdown: connections are cut, as when the server crashes. */
