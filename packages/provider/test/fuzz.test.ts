@@ -9,7 +9,11 @@
  * `error` from the OAuth set; pages: text/html); a redirect has a Location; the processes
  * survive (a good login works at the end). Requests run 16 at a time on keep-alive sockets:
  * each fast-check run is a batch of 16, so a failure shrinks to the smallest batch and input.
- * FUZZ_SCALE=0.1 … 10 scales the number of requests (default ≈ 21,000).
+ *
+ * `npm test` sends ≈ 5,300 requests (FUZZ_SCALE=0.25): enough for every generator to reach
+ * each of its branches many times over, cheap enough for a loaded machine. FUZZ_SCALE=1 sends
+ * the full ≈ 21,000 (FUZZ_SCALE=10 for a long hunt, FUZZ_SEED=N to replay one). Each test has
+ * its own generous time limit, which bounds a hang and times nothing.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -17,15 +21,25 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { SgidClient, generatePkcePair } from '@opengovsg/sgid-client';
 import fc from 'fast-check';
+import { DEADLINE_MS } from './helpers/deadlines.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
 import { loginThroughWallet, openQrPage } from './helpers/wallet-flow.js';
 
-const SCALE = Number(process.env['FUZZ_SCALE'] ?? 1) || 1;
+const SCALE = Number(process.env['FUZZ_SCALE'] ?? 0.25) || 0.25;
 const BATCH = 16;
 const runsFor = (requests: number) => Math.max(1, Math.ceil((requests * SCALE) / BATCH));
+/** Requests planned at this scale, summed over the tests below as they run (checked at the end). */
+let planned = 0;
 const SEED = process.env['FUZZ_SEED'] !== undefined ? Number(process.env['FUZZ_SEED']) : undefined;
-const fcParams = (requests: number) => ({ numRuns: runsFor(requests), ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: false });
+const fcParams = (requests: number) => {
+  planned += runsFor(requests) * BATCH;
+  return { numRuns: runsFor(requests), ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: false };
+};
+/** "≈1,000": the number of requests a test sends at this scale, for its title. */
+const about = (requests: number) => `≈${(runsFor(requests) * BATCH).toLocaleString('en')}`;
+/** Per test: bounds a hang, whatever the machine's speed (a few ms per request is the norm). */
+const TEST_LIMIT = { timeout: Math.max(600_000, 100 * 21_000 * SCALE) };
 
 const OAUTH_ERRORS = new Set([
   'invalid_request',
@@ -67,8 +81,19 @@ interface FuzzResponse {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: BATCH, maxFreeSockets: BATCH });
+
+/**
+ * Node answers a request line + headers over 16 KiB with 431, and the provider a body over
+ * 64 KiB with 413, without reading the rest: the connection may then close while the client
+ * is still writing, and the client sees a reset instead of the answer. Only such requests may
+ * go unanswered (with a margin for the bytes counted differently here).
+ */
+function mayBeCutOff(r: FuzzRequest): boolean {
+  const headerBytes = Object.entries(r.headers).reduce((n, [k, v]) => n + k.length + 4 + (Array.isArray(v) ? v.join('').length + 4 * v.length : v.length), 0);
+  return r.method.length + r.path.length + headerBytes > 15 * 1024 || (r.body?.length ?? 0) > 60 * 1024;
+}
 const origins: Record<FuzzRequest['target'], { port: number }> = { a: { port: 0 }, b: { port: 0 }, c: { port: 0 } };
-/** Connection-level refusals (the server closing a socket mid-request): not failures, but counted. */
+/** Oversized requests (see mayBeCutOff) whose connection was closed before the answer: counted. */
 let connectionErrors = 0;
 let requestsSent = 0;
 /** Requests that took more than 3 s (printed at the end: a slow path is worth knowing about). */
@@ -76,13 +101,13 @@ const slow: string[] = [];
 
 function sendOnce(r: FuzzRequest): Promise<FuzzResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: origins[r.target].port, method: r.method, path: r.path, headers: r.headers, agent, timeout: 20_000 }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: origins[r.target].port, method: r.method, path: r.path, headers: r.headers, agent, timeout: DEADLINE_MS }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('timeout: no answer within 20 s')));
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${DEADLINE_MS} ms`)));
     req.on('error', reject);
     req.end(r.body);
   });
@@ -98,13 +123,17 @@ async function send(r: FuzzRequest): Promise<FuzzResponse | undefined> {
       return res;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
-      // A keep-alive socket the server had just closed, or a body it refused to read to the end
-      // (Node then parses the unread bytes as a next request and answers 400 on the same socket:
-      // the client sees "Data after Connection: close").
+      // A keep-alive socket the server had just closed (tried again on a fresh one), or a body
+      // it refused to read to the end (Node then parses the unread bytes as a next request and
+      // answers 400 on the same socket: the client sees "Data after Connection: close").
       if (['ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(code) || code.startsWith('HPE_') || /socket hang up/.test(String(err))) {
         if (attempt < 2) continue;
-        connectionErrors++;
-        return undefined;
+        if (mayBeCutOff(r)) {
+          connectionErrors++;
+          return undefined;
+        }
+        const shown = { method: r.method, path: r.path.slice(0, 300), headers: r.headers, body: r.body?.subarray(0, 300).toString('latin1') };
+        throw new Error(`a request within the size limits got no answer, 3 times (${code || String(err)}): ${JSON.stringify(shown)}`, { cause: err });
       }
       throw err;
     }
@@ -159,7 +188,7 @@ function problemWith(r: FuzzRequest, res: FuzzResponse): string | undefined {
 async function runBatch(batch: FuzzRequest[]): Promise<void> {
   const results = await Promise.all(batch.map(async (r) => ({ r, res: await send(r) })));
   for (const { r, res } of results) {
-    if (!res) continue;
+    if (!res) continue; // only an oversized request (mayBeCutOff) may end without an answer
     const problem = problemWith(r, res);
     if (problem) {
       const shown = { ...r, path: r.path.length > 300 ? `${r.path.slice(0, 300)}…(${r.path.length})` : r.path, body: r.body && (r.body.length > 300 ? `${r.body.subarray(0, 300).toString('latin1')}…(${r.body.length} bytes)` : r.body.toString('latin1')) };
@@ -375,7 +404,7 @@ async function portalCsrf(p: TestProvider, path: string): Promise<{ cookie: stri
   return { cookie, token };
 }
 
-describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
+describe('fuzzing every endpoint over HTTP', () => {
   before(async () => {
     [a, b, c] = await Promise.all([startProvider(), startProvider({}), startProvider({ adminToken: ADMIN_TOKEN })]);
     const persona = a.defaultPersonaId;
@@ -414,14 +443,14 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
     csrf = await portalCsrf(a, '/portal/clients/new');
     csrfC = await portalCsrf(c, '/portal/login');
     assert.ok(csrf.token && csrf.cookie && csrfC.token, 'portal CSRF token and cookie');
-  });
+  }, TEST_LIMIT);
 
   after(async () => {
     agent.destroy();
     await Promise.all([a?.close(), b?.close(), c?.close()]);
   });
 
-  test('authorize: mutated queries, every method (≈4,000 requests)', async () => {
+  test(`authorize: mutated queries, every method (${about(4000)} requests)`, TEST_LIMIT, async () => {
     const challenge = generatePkcePair().codeChallenge;
     const valid = { client_id: '', redirect_uri: REDIRECT, scope: SCOPES.join(' '), response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 'st', nonce: 'nn' };
     const alternatives = (id: string) => ({
@@ -442,7 +471,7 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
     );
   });
 
-  test('authorize/:login/status and /continue (≈2,500 requests)', async () => {
+  test(`authorize/:login/status and /continue (${about(2500)} requests)`, TEST_LIMIT, async () => {
     const loginAndT = fc.constantFrom(...logins);
     const arb = fc
       .record({ l: loginAndT, other: fc.constantFrom(...logins), which: fc.constantFrom('status', 'continue'), id: pathSegment(['__real__']), t: fc.oneof(fc.constant('__real__'), fc.constant('__other__'), junk), dupT: fc.boolean() })
@@ -457,7 +486,7 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
     await fc.assert(fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), runBatch), fcParams(2500));
   });
 
-  test('token: mutated bodies, content types and client authentication (≈4,000 requests)', async () => {
+  test(`token: mutated bodies, content types and client authentication (${about(4000)} requests)`, TEST_LIMIT, async () => {
     const arb = fc.record({ code: fc.constantFrom(...codes), other: fc.constantFrom(...codes), basic: fc.boolean() }).chain(({ code, other, basic }) => {
       const valid = { grant_type: 'authorization_code', code: code.code, redirect_uri: REDIRECT, client_id: clientB.id, client_secret: clientB.secret, code_verifier: code.verifier };
       const alternatives = {
@@ -482,7 +511,7 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
     await fc.assert(fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), runBatch), fcParams(4000));
   });
 
-  test('userinfo: Authorization headers, query tokens, methods (≈2,500 requests)', async () => {
+  test(`userinfo: Authorization headers, query tokens, methods (${about(2500)} requests)`, TEST_LIMIT, async () => {
     const token = fc.constantFrom(...tokens);
     const authorization = fc.oneof(
       token.map((t) => `Bearer ${t}`),
@@ -499,7 +528,7 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
     await fc.assert(fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), runBatch), fcParams(2500));
   });
 
-  test('jwks, discovery, health, static files and unknown paths, random methods (≈1,500 requests)', async () => {
+  test(`jwks, discovery, health, static files and unknown paths, random methods (${about(1500)} requests)`, TEST_LIMIT, async () => {
     const paths = fc.oneof(
       fc.constantFrom('/v2/.well-known/jwks.json', '/v2/.well-known/openid-configuration', '/', '/healthz', '/readyz', '/metrics', '/static/app.css', '/.well-known/openid-configuration'),
       pathSegment(['x']).map((s) => `/static/${s}`),
@@ -513,7 +542,7 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
     await fc.assert(fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), runBatch), fcParams(1500));
   });
 
-  test('wallet pages: /wallet/:login, /consent, POST /decision (≈3,000 requests)', async () => {
+  test(`wallet pages: /wallet/:login, /consent, POST /decision (${about(3000)} requests)`, TEST_LIMIT, async () => {
     const personas = [a.defaultPersonaId, 'S0000000A', a.defaultPersonaId.toLowerCase()];
     const arb = fc.record({ l: fc.constantFrom(...logins), id: pathSegment(['__real__']), which: fc.constantFrom('', '/consent', '/decision') }).chain(({ l, id, which }) => {
       const loginId = id === '__real__' ? l.id : id;
@@ -527,18 +556,22 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
     await fc.assert(fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), runBatch), fcParams(3000));
   });
 
-  test('portal forms: POST /portal/clients, /portal/login and the client pages (≈2,000 requests)', async () => {
+  test(`portal forms: POST /portal/clients, /portal/login and the client pages (${about(2000)} requests)`, TEST_LIMIT, async () => {
     const scopesField = ['openid', 'myinfo.name', 'myinfo.email', 'unknown.scope', ''];
     const clientForm = (tok: string) =>
       mutated(
         { csrf: tok, name: 'Fuzz client', description: 'd', scopes: 'myinfo.name', redirectUris: 'not a url' },
         { csrf: [tok, tok, `${tok}x`, ''], scopes: scopesField, redirectUris: ['not a url', 'http://localhost:1/cb', 'http://localhost:1/cb#frag', 'ftp://x', 'http://u:p@h/cb', `http://h/${'a'.repeat(3000)}`], name: ['Fuzz client', '', ' ', 'n'.repeat(101)] },
       );
-    const dev = fc.record({ action: fc.constantFrom('', '/rotate-secret', '/rotate-keys', '/delete', '/nope'), id: pathSegment([sacrificialId, clientA.id.replace(/./, 'Z')]), kind: fc.constantFrom('clients', 'client', 'login', 'logout', 'root', 'new') }).chain(({ action, id, kind }) => {
+    const ids = [sacrificialId, clientA.id.replace(/./, 'Z')];
+    const dev = fc.record({ action: fc.constantFrom('', '/rotate-secret', '/rotate-keys', '/delete', '/nope'), id: pathSegment(ids), kind: fc.constantFrom('clients', 'client', 'login', 'logout', 'root', 'new') }).chain(({ action, id, kind }) => {
       const path = { clients: '/portal/clients', client: `/portal/clients/${id}${action}`, login: '/portal/login', logout: '/portal/logout', root: '/portal', new: '/portal/clients/new' }[kind];
       // rotate-keys makes an RSA key pair: a valid CSRF token only now and then keeps that cheap.
       const tok = action === '/rotate-keys' ? 'not-the-token' : csrf.token;
-      return request('a', method('POST'), fc.constant(path), fc.oneof(fc.constant(''), query(fc.constant([['next', '/portal/clients']] as Pairs))), body(clientForm(tok)), (m) => (m === 'GET' || m === 'POST' ? 'any' : 'any'), fc.constantFrom<Record<string, string>>({ cookie: `sgid_portal_csrf=${csrf.cookie}` }, {}, { cookie: `sgid_portal_csrf=${csrf.cookie}x` }));
+      // A POST to a portal form answers with a page (or a redirect), whatever the body; other
+      // methods, and paths no form posts to, may get the JSON 404 of unknown routes.
+      const isForm = kind === 'clients' || kind === 'login' || kind === 'logout' || (kind === 'client' && ids.includes(id) && action !== '/nope');
+      return request('a', method('POST'), fc.constant(path), fc.oneof(fc.constant(''), query(fc.constant([['next', '/portal/clients']] as Pairs))), body(clientForm(tok)), (m) => (m === 'POST' && isForm ? 'page' : 'any'), fc.constantFrom<Record<string, string>>({ cookie: `sgid_portal_csrf=${csrf.cookie}` }, {}, { cookie: `sgid_portal_csrf=${csrf.cookie}x` }));
     });
     const guarded = request(
       'c',
@@ -546,17 +579,14 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
       fc.constantFrom('/portal/login', '/portal/clients', '/portal', '/portal/logout', `/portal/clients/${sacrificialId}`),
       fc.oneof(fc.constant(''), query(mutated({ next: '/portal/clients' }, { next: ['/portal', '//evil.example', 'http://evil.example', '/portal/../x', '/\\evil'] }))),
       body(mutated({ csrf: csrfC.token, token: 'wrong-token', next: '/portal' }, { token: ['wrong-token', ADMIN_TOKEN.slice(0, -1), ''], next: ['/portal', '//evil.example', 'https://evil.example'] })),
-      () => 'any',
+      // Signed in or not, a POST to a form is answered with a page or a redirect (/portal takes no POST).
+      (m, path) => (m === 'POST' && path !== '/portal' ? 'page' : 'any'),
       fc.constantFrom<Record<string, string>>({ cookie: `sgid_portal_csrf=${csrfC.cookie}` }, {}, { cookie: `sgid_portal_csrf=${csrfC.cookie}; sgid_portal_session=forged` }),
     );
-    // Portal answers are pages (or redirects); a JSON 404 for an unknown path is fine too.
-    const checkPortal = async (batch: FuzzRequest[]) => {
-      await runBatch(batch);
-    };
-    await fc.assert(fc.asyncProperty(fc.array(fc.oneof({ arbitrary: dev, weight: 3 }, { arbitrary: guarded, weight: 2 }), { minLength: BATCH, maxLength: BATCH }), checkPortal), fcParams(2000));
+    await fc.assert(fc.asyncProperty(fc.array(fc.oneof({ arbitrary: dev, weight: 3 }, { arbitrary: guarded, weight: 2 }), { minLength: BATCH, maxLength: BATCH }), runBatch), fcParams(2000));
   });
 
-  test('raw sockets: malformed HTTP, NUL and invalid UTF-8 on the wire (≈1,000 connections)', async () => {
+  test(`raw sockets: malformed HTTP, NUL and invalid UTF-8 on the wire (${about(1000)} connections)`, TEST_LIMIT, async () => {
     const line = fc.oneof(
       fc.constantFrom(
         'GET /v2/oauth/authorize?client_id=\u0000 HTTP/1.1',
@@ -583,36 +613,41 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
       { maxLength: 5 },
     );
     const arb = fc.record({ line, headers: headerLines, body: fc.oneof(fc.constant(''), junk.map((j) => j.slice(0, 5000)), fc.constant('5\r\nhello\r\n0\r\n\r\n'), fc.constant('zz\r\n')) });
-    const one = ({ line: l, headers, body: bd }: { line: string; headers: string[]; body: string }) =>
+    const bytesOf = ({ line: l, headers, body: bd }: { line: string; headers: string[]; body: string }) =>
+      Buffer.from(`${l}\r\n${headers.join('\r\n')}${headers.length ? '\r\n' : ''}Connection: close\r\n\r\n${bd}`, 'latin1');
+    /** What the server sent back, up to its status line, once it has answered or closed. */
+    const one = (bytes: Buffer) =>
       new Promise<string>((resolve) => {
         const s = net.connect({ host: '127.0.0.1', port: origins.b.port });
         let got = '';
-        const timer = setTimeout(() => s.destroy(), 3000);
         s.on('data', (d: Buffer) => {
           got += d.toString('latin1');
           if (/^HTTP\/1\.[01] \d{3}/.test(got)) s.destroy();
         });
-        s.on('close', () => {
-          clearTimeout(timer);
-          resolve(got);
-        });
+        s.on('close', () => resolve(got));
         s.on('error', () => undefined);
-        s.write(Buffer.from(`${l}\r\n${headers.join('\r\n')}${headers.length ? '\r\n' : ''}Connection: close\r\n\r\n${bd}`, 'latin1'));
+        // Written, then half-closed: the server knows nothing more is coming, so it must answer
+        // (or refuse) what it got instead of waiting for the rest (no timer on our side).
+        s.end(bytes);
       });
     await fc.assert(
       fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
-        const answers = await Promise.all(batch.map(one));
+        const sent = batch.map(bytesOf);
+        const answers = await Promise.all(sent.map(one));
         requestsSent += batch.length;
         answers.forEach((got, i) => {
           const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(got)?.[1] ?? 0);
-          assert.ok(status < 500, `raw request answered ${status}: ${JSON.stringify(batch[i])}`);
+          // Headers over 16 KiB are refused (431) before they are read to the end: the client
+          // may then see the reset rather than the answer. Anything else gets an answer.
+          if (status === 0 && sent[i]!.length > 15 * 1024) return;
+          assert.ok(status >= 100 && status < 500, `raw request ${status === 0 ? 'got no answer' : `answered ${status}`}: ${JSON.stringify(batch[i]).slice(0, 1000)}`);
         });
       }),
       fcParams(1000),
     );
   });
 
-  test('the providers survived: good logins still work, and the totals', async () => {
+  test('the providers survived: good logins still work, and the totals', TEST_LIMIT, async () => {
     // A: the full wallet flow with a fresh client (the fuzzed one may be rate limited).
     const fresh = await a.createClient({ scopes: SCOPES, redirectUris: [REDIRECT] });
     const sdkA = new SgidClient({ clientId: fresh.id, clientSecret: fresh.secret, privateKey: fresh.privateKey!, redirectUri: REDIRECT, hostname: a.url });
@@ -636,7 +671,7 @@ describe('fuzzing every endpoint over HTTP', { timeout: 240_000 }, () => {
 
     for (const p of [a, b, c]) assert.equal((await fetch(`${p.url}/healthz`)).status, 200);
     if (slow.length) console.log(`fuzz: ${slow.length} slow answers:\n  ${slow.slice(0, 10).join('\n  ')}`);
-    console.log(`fuzz: ${requestsSent} requests sent, ${connectionErrors} refused at the connection level (not counted as failures)`);
-    assert.ok(requestsSent >= 20_000 * SCALE * 0.95, `only ${requestsSent} requests were sent`);
+    console.log(`fuzz: ${requestsSent} requests sent; ${connectionErrors} oversized ones were cut off before their answer (allowed: see mayBeCutOff)`);
+    assert.ok(requestsSent >= planned, `only ${requestsSent} of the ${planned} planned requests were sent`);
   });
 });

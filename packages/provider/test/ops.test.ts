@@ -17,6 +17,7 @@ import { authorizeUrl, getUserinfo, loginForCode, loginForTokens, pkcePair, post
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
 import { runCli, spawnProvider } from './helpers/provider-process.js';
+import { DEADLINE_MS } from './helpers/deadlines.js';
 import { sleep } from './helpers/store-services.js';
 
 const REDIRECT = 'http://localhost:5001/api/redirect';
@@ -98,7 +99,7 @@ describe('health, readiness and metrics', () => {
   });
 });
 
-describe('logs', { timeout: 30_000 }, () => {
+describe('logs', { timeout: 4 * DEADLINE_MS }, () => {
   it('are JSON lines without secrets or personal data, through good and failing logins', async () => {
     const data = tempData();
     const created = await runCli(['clients', 'create', '--name', 'Logs', '--redirect-uri', REDIRECT, '--scope', 'openid myinfo.name myinfo.nric_number', '--json', '--data', data]);
@@ -164,7 +165,7 @@ describe('logs', { timeout: 30_000 }, () => {
   });
 });
 
-describe('graceful shutdown', { timeout: 30_000 }, () => {
+describe('graceful shutdown', { timeout: 4 * DEADLINE_MS }, () => {
   it('on SIGTERM a request in flight completes, new connections are refused, the exit code is 0', async () => {
     const data = tempData();
     const created = await runCli(['clients', 'create', '--name', 'Stop', '--redirect-uri', REDIRECT, '--json', '--data', data]);
@@ -176,29 +177,42 @@ describe('graceful shutdown', { timeout: 30_000 }, () => {
     const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
     const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: creds.id, client_secret: creds.secret, code_verifier: pkce.verifier }).toString();
 
-    // A slow client: the token request's headers and half its body are sent …
+    // A slow client: the token request's headers go first, with `Expect: 100-continue`, so
+    // the provider's "100 Continue" tells the test that the request has arrived (no sleeping) …
     const socket = net.connect(proc.port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     let answer = '';
-    socket.setEncoding('utf8').on('data', (d: string) => (answer += d));
+    let arrived: () => void = () => undefined;
+    const continued = new Promise<void>((resolve) => (arrived = resolve));
+    socket.setEncoding('utf8').on('data', (d: string) => {
+      answer += d;
+      if (answer.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) arrived();
+    });
     const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const half = Math.floor(body.length / 2);
     socket.write(
-      `POST ${PATHS.token} HTTP/1.1\r\nHost: 127.0.0.1:${proc.port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, half)}`,
+      `POST ${PATHS.token} HTTP/1.1\r\nHost: 127.0.0.1:${proc.port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
     );
-    await sleep(200);
-    // … when the process is told to stop.
+    await continued;
+    socket.write(body.slice(0, half));
+    // … and half its body is sent when the process is told to stop.
     proc.child.kill('SIGTERM');
-    await sleep(300);
+    // New connections are refused once it stops listening (waited for, not timed) …
+    const deadline = Date.now() + DEADLINE_MS;
+    for (;;) {
+      const outcome = await fetch(`${proc.url}/healthz`).then(
+        (r) => `answered ${r.status}`,
+        (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? err.message,
+      );
+      if (outcome === 'ECONNREFUSED') break;
+      assert.ok(Date.now() < deadline, `still accepting connections ${DEADLINE_MS} ms after SIGTERM (${outcome})`);
+      await sleep(50);
+    }
+    // … while the request in flight keeps the process alive and is answered in full.
     assert.equal(proc.child.exitCode, null, 'it waits for the request in flight');
-    const refused = await fetch(`${proc.url}/healthz`).then(
-      (r) => `answered ${r.status}`,
-      (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? err.message,
-    );
-    assert.equal(refused, 'ECONNREFUSED', 'no new connections once stopping');
     socket.write(body.slice(half));
     await ended;
-    assert.match(answer, /^HTTP\/1\.1 200 /, answer);
+    assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /, answer);
     assert.match(answer, /"access_token":"/);
     assert.equal(await proc.exited, 0);
   });

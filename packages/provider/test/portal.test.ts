@@ -140,13 +140,15 @@ describe('developer portal (dev mode: no admin token)', () => {
 
     const { res, html } = await b.post(
       '/portal/clients',
-      { name: 'Ice Cream Shop', description: 'Buy ice cream <fast>', scopes: ['myinfo.name', 'myinfo.date_of_birth'], redirectUris: `${REDIRECT}\r\nhttp://localhost:5001/other\r\n` },
+      { name: 'Ice Cream <Shop>', description: 'Buy ice cream <fast>', scopes: ['myinfo.name', 'myinfo.date_of_birth'], redirectUris: `${REDIRECT}\r\nhttp://localhost:5001/other\r\n` },
       form.html,
     );
     assert.equal(res.status, 200, html.slice(0, 1000));
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.match(html, /not shown again/);
-    assert.match(html, /Buy ice cream &lt;fast&gt;|Ice Cream Shop/);
+    // What the person typed is shown as text: escaped, never markup.
+    assert.match(html, /<h1>Credentials of Ice Cream &lt;Shop&gt;<\/h1>/);
+    assert.ok(!html.includes('<Shop>'), 'the name is not escaped on the credentials page');
 
     const id = scrape(html, /<code class="secret-value" id="client-id">([^<]+)<\/code>/, 'client id');
     const secret = scrape(html, /<code class="secret-value" id="client-secret">([^<]+)<\/code>/, 'secret');
@@ -159,7 +161,7 @@ describe('developer portal (dev mode: no admin token)', () => {
     assert.equal(file.id, id);
     assert.equal(file.secret, secret);
     assert.equal(file.privateKey, privateKey);
-    assert.equal(file.name, 'Ice Cream Shop');
+    assert.equal(file.name, 'Ice Cream <Shop>');
     assert.equal(file.description, 'Buy ice cream <fast>');
     assert.deepEqual(file.scopes, ['openid', 'myinfo.name', 'myinfo.date_of_birth']);
     assert.deepEqual(file.redirectUris, [REDIRECT, 'http://localhost:5001/other']);
@@ -175,7 +177,8 @@ describe('developer portal (dev mode: no admin token)', () => {
 
     // The list shows it, with a link to its page.
     const list = await b.get('/portal');
-    assert.match(list.html, /Ice Cream Shop/);
+    assert.ok(list.html.includes('Ice Cream &lt;Shop&gt;'));
+    assert.ok(!list.html.includes('<Shop>'), 'the name is not escaped in the list');
     assert.ok(list.html.includes(`<code class="nowrap">${id}</code>`));
     assert.ok(list.html.includes(`href="/portal/clients/${id}"`));
     assert.ok(list.html.includes(`<code>${REDIRECT}</code>`));
@@ -187,6 +190,9 @@ describe('developer portal (dev mode: no admin token)', () => {
     assert.equal(page.res.status, 200);
     assert.ok(!page.html.includes(secret));
     assert.ok(!page.html.includes('PRIVATE KEY'));
+    assert.match(page.html, /<h1>Ice Cream &lt;Shop&gt;<\/h1>/);
+    assert.match(page.html, />Buy ice cream &lt;fast&gt;<\/textarea>/);
+    assert.ok(!page.html.includes('<fast>') && !page.html.includes('<Shop>'), 'unescaped on the client page');
   });
 
   test('validation: each message is next to the field it concerns, linked from the summary, input kept', async () => {
@@ -394,9 +400,11 @@ describe('developer portal (dev mode: no admin token)', () => {
     const json = await fetch(`${p.url}/portal/clients`, { method: 'POST', headers: { 'content-type': 'application/json', origin: p.url, cookie }, body: JSON.stringify({ csrf, name: ['a'], scopes: 5, redirectUris: { x: 1 } }), redirect: 'manual' });
     assert.equal(json.status, 400);
     assert.match(await json.text(), /name is required/);
+    // A body that is not a form cannot carry the CSRF token: refused as a form from elsewhere.
     const text = await fetch(`${p.url}/portal/clients`, { method: 'POST', headers: { 'content-type': 'text/plain', cookie }, body: 'hello' });
-    assert.ok(text.status >= 400 && text.status < 500, String(text.status));
-    assert.match(text.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(text.status, 403);
+    assert.match(text.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await text.text(), /<h1[^>]*>This form has expired<\/h1>/);
     const dup = await b.post('/portal/clients', { name: ['a', 'b'], scopes: ['myinfo.name', 'myinfo.name'], redirectUris: [REDIRECT, REDIRECT] }, form.html);
     assert.equal(dup.res.status, 400);
   });
