@@ -6,7 +6,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { SgidClient, generatePkcePair, SgidError, SgidConfigError, SgidIdTokenError, SgidMissingIdTokenError, SgidResponseError } from 'sgid-client';
-import { JWKS_REFETCH_INTERVAL_MS } from '../src/jwks.ts';
 import { startStubProvider, makeSigningKey, type StubProvider } from './helpers/stub-provider.ts';
 
 const require = createRequire(import.meta.url);
@@ -233,7 +232,12 @@ test('JWKS: cached; an unknown kid refetches at most once a minute; rotation wor
   const client = newClient();
   const jwksPath = '/v2/.well-known/jwks.json';
   const before = stub.hits[jwksPath] ?? 0;
-  for (let i = 0; i < 3; i++) await client.callback(await login(client));
+  // The JWKS is fetched during the first callback: between these two instants.
+  const first = await login(client);
+  const fetchedAfter = Date.now();
+  await client.callback(first);
+  const fetchedBefore = Date.now();
+  for (let i = 0; i < 2; i++) await client.callback(await login(client));
   assert.equal((stub.hits[jwksPath] ?? 0) - before, 1, 'one fetch for three logins');
 
   // A token with an unknown kid, within the minute: no refetch, refused.
@@ -243,17 +247,17 @@ test('JWKS: cached; an unknown kid refetches at most once a minute; rotation wor
   try {
     await assert.rejects(client.callback(await login(client)), rejectsWith('ERR_JWKS_NO_MATCHING_KEY', /no valid key found/));
     assert.equal((stub.hits[jwksPath] ?? 0) - before, 1, 'throttled: no refetch within a minute');
-    // The provider rotates (publishes key-2); a minute later the unknown kid triggers one refetch.
+    // The provider rotates (publishes key-2). "At most once a minute" (the README's figure, as
+    // the official SDK): 59 s after the fetch still no refetch; 61 s after, exactly one. The
+    // JWKS cache reads Date.now(), shifted here (and the ID tokens' exp moves with it).
     stub.published = [saved, k2];
     const realNow = Date.now;
-    Date.now = () => realNow() + JWKS_REFETCH_INTERVAL_MS + 1000;
     try {
-      // The JWKS cache reads its own clock; shift it too.
-      const cb = await (async () => {
-        const l = await login(client);
-        return client.callback(l);
-      })();
-      assert.equal(cb.sub, 'stub-sub-123');
+      Date.now = () => fetchedAfter + 59_000; // at most 59 s after the fetch
+      await assert.rejects(client.callback(await login(client)), rejectsWith('ERR_JWKS_NO_MATCHING_KEY'));
+      assert.equal((stub.hits[jwksPath] ?? 0) - before, 1, 'refetched within the minute');
+      Date.now = () => fetchedBefore + 61_000; // at least 61 s after it
+      assert.equal((await client.callback(await login(client))).sub, 'stub-sub-123');
     } finally {
       Date.now = realNow;
     }
@@ -308,6 +312,115 @@ test('token response without id_token: the official TypeError, still an SgidErro
     });
   } finally {
     stub.hooks = {};
+  }
+});
+
+test('token response without access_token, ID token without sub: the official messages, typed', async () => {
+  const theirs = new official.SgidClient({ clientId: stub.clientId, clientSecret: stub.clientSecret, privateKey: stub.privateKey, hostname: stub.url, redirectUri: stub.redirectUri });
+  const client = newClient();
+  const cases: [string, StubProvider['hooks'], string, string][] = [
+    ['no access_token', { tokenBody: ({ access_token: _a, ...rest }) => rest, claims: ({ at_hash: _h, ...c }) => c }, 'ERR_NO_ACCESS_TOKEN', 'Authorization server did not return an access token'],
+    ['an empty sub', { claims: (c) => ({ ...c, sub: '' }) }, 'ERR_NO_SUB', 'Authorization server did not return the sub claim'],
+  ];
+  for (const [what, hooks, code, message] of cases) {
+    stub.hooks = { ...hooks };
+    try {
+      const theirError = await theirs.callback(await login(client)).then(
+        () => assert.fail(`the official SDK accepted ${what}`),
+        (e: unknown) => e as Error,
+      );
+      assert.equal(theirError.message, message, `${what}: the official SDK's message`);
+      await assert.rejects(client.callback(await login(client)), (e: unknown) => {
+        assert.ok(e instanceof SgidResponseError, `${what}: ${String(e)}`);
+        return rejectsWith(code, message)(e);
+      });
+    } finally {
+      stub.hooks = {};
+    }
+  }
+});
+
+test('an ID token that is not a JWS: ERR_ID_TOKEN_MALFORMED, before any JWKS request', async () => {
+  const client = newClient();
+  const jwksHits = stub.hits['/v2/.well-known/jwks.json'] ?? 0;
+  for (const idToken of ['not-a-jwt', 'a.b', 'e30.e30.e30.e30', `${Buffer.from('{"alg":"RS256"').toString('base64url')}.e30.sig`]) {
+    stub.hooks.tokenBody = (body) => ({ ...body, id_token: idToken });
+    try {
+      await assert.rejects(client.callback(await login(client)), (e: unknown) => {
+        assert.ok(e instanceof SgidIdTokenError, `${idToken}: ${String(e)}`);
+        return rejectsWith('ERR_ID_TOKEN_MALFORMED', /^failed to decode JWT \(/)(e);
+      });
+    } finally {
+      stub.hooks = {};
+    }
+  }
+  assert.equal(stub.hits['/v2/.well-known/jwks.json'] ?? 0, jwksHits);
+});
+
+test('a JWKS without a "keys" array, or with a key that does not import: ERR_JWKS_INVALID', async () => {
+  const bodies: [unknown, RegExp][] = [
+    [{}, /has no "keys" array/],
+    [{ keys: 'key-1' }, /has no "keys" array/],
+    [{ keys: [null] }, /has no "keys" array/],
+    // An RSA key without its exponent: no RSA key can be made of it.
+    [{ keys: [{ kty: 'RSA', kid: 'key-1', alg: 'RS256', use: 'sig', n: stub.published[0]!.jwk.n }] }, /key "key-1" could not be imported/],
+  ];
+  for (const [body, message] of bodies) {
+    const client = newClient(); // a fresh JWKS cache each time
+    stub.hooks.jwks = () => body;
+    try {
+      await assert.rejects(client.callback(await login(client)), (e: unknown) => {
+        assert.ok(e instanceof SgidIdTokenError, `${JSON.stringify(body)}: ${String(e)}`);
+        return rejectsWith('ERR_JWKS_INVALID', message)(e);
+      });
+    } finally {
+      stub.hooks = {};
+    }
+  }
+});
+
+test('the fetch option carries every request of a login (token, JWKS, userinfo)', async () => {
+  // The hostname resolves nowhere: only the given fetch, which sends it to the stub, can reach it.
+  const hostname = 'http://sgid.invalid';
+  const seen: string[] = [];
+  const viaStub: typeof fetch = async (input, init) => {
+    const url = new URL(String(input));
+    seen.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+    return fetch(`${stub.url}${url.pathname}${url.search}`, init);
+  };
+  const client = newClient({ hostname, fetch: viaStub });
+  const { codeVerifier, codeChallenge } = generatePkcePair();
+  const { url, nonce } = client.authorizationUrl({ codeChallenge, scope: SCOPE, state: 'st' });
+  assert.ok(url.startsWith(`${hostname}/v2/oauth/authorize?`));
+  // The authorize step is the browser's (not the SDK's fetch): it goes to the stub directly.
+  const { code } = await stub.authorize(url.replace(hostname, stub.url));
+  stub.hooks.claims = (c) => ({ ...c, iss: `${hostname}/v2` });
+  try {
+    const cb = await client.callback({ code, codeVerifier, nonce });
+    const { data } = await client.userinfo(cb);
+    assert.equal(data['myinfo.name'], 'Tan Ah Kow 陈');
+  } finally {
+    stub.hooks = {};
+  }
+  assert.deepEqual(seen, ['POST /v2/oauth/token', 'GET /v2/.well-known/jwks.json', 'GET /v2/oauth/userinfo']);
+});
+
+test('the timeout option: a provider that never answers fails with ERR_NETWORK after the timeout, not before', async () => {
+  const { createServer } = await import('node:http');
+  const hung = createServer(() => undefined); // accepts requests and never answers them
+  await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
+  const hostname = `http://127.0.0.1:${(hung.address() as { port: number }).port}`;
+  try {
+    const client = newClient({ hostname, timeout: 300 });
+    const started = performance.now();
+    await assert.rejects(client.callback({ code: 'c', codeVerifier: 'v'.repeat(43) }), (e: unknown) => {
+      assert.ok(e instanceof SgidResponseError);
+      return rejectsWith('ERR_NETWORK', `outgoing request timed out after 300ms (token: ${hostname}/v2/oauth/token)`)(e);
+    });
+    assert.ok(performance.now() - started >= 300, 'it gave up before the timeout');
+  } finally {
+    hung.closeAllConnections();
+    await new Promise((r) => hung.close(r));
   }
 });
 

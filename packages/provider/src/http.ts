@@ -88,8 +88,11 @@ function toOAuthError(err: unknown, req: FastifyRequest): OAuthError {
  * Requests that Node's HTTP parser refuses (not valid HTTP, headers too large, too slow) never
  * reach a route: they get the same OAuth error shape here, then the connection is closed.
  */
-function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+function answerClientError(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  // An answer to HEAD has no body (RFC 9110 §9.3.2): a client would read the JSON as garbage
+  // after the response. The method is the start of the bytes the parser refused.
+  const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
   const [status, reason, description] =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'Request Timeout', 'the request did not arrive in time']
@@ -100,7 +103,7 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
   }
   socket.destroy(err);

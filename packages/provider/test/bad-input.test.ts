@@ -4,6 +4,7 @@
  * and the provider keeps serving afterwards.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { PATHS, SCOPES } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
@@ -366,6 +367,25 @@ describe('bad input', () => {
       assert.equal(loc.searchParams.get('error'), 'unsupported_response_type');
       assert.equal(loc.searchParams.get('state'), 'state-1');
     });
+  });
+
+  test('a request the HTTP parser refuses gets a 400 JSON answer; its answer to HEAD has no body', async () => {
+    const port = Number(new URL(p.url).port);
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        let got = '';
+        s.on('data', (d: Buffer) => (got += d.toString('latin1')));
+        s.on('close', () => resolve(got));
+        s.on('error', () => undefined);
+        s.end(Buffer.from(request, 'latin1'));
+      });
+    // 0xff in the request target is not HTTP.
+    const get = await raw('GET /\u00ff HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(get, /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Content-Type: application\/json\r\n[\s\S]*\r\n\r\n\{"error":"invalid_request","error_description":"[^"]+"\}$/);
+    const head = await raw('HEAD /\u00ff HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.ok(head.endsWith('\r\n\r\n'), `a body after the answer to HEAD: ${JSON.stringify(head)}`);
   });
 
   test('after all of that the provider still serves a full login (no 500 was ever answered)', async () => {

@@ -18,7 +18,9 @@ import { createMemoryStore } from '../src/store/memory/index.js';
 import type { ClientRecord } from '../src/store/types.js';
 import { encryptUserinfoNode } from '../src/wallet/encrypt.js';
 import { grantFor } from '../src/login/grant.js';
-import { builtInPersonas, releaseValues } from '../src/wallet/personas/index.js';
+import { builtInPersonas } from '../src/wallet/personas/index.js';
+import { TestClock } from './helpers/clock.js';
+import { DEFAULT_PERSONA_ON_2025_03_10 } from './helpers/expected-values.js';
 
 const decoder = new TextDecoder();
 const ALL_SCOPES = SCOPES.map((s) => s.scope);
@@ -64,11 +66,13 @@ async function joseDecrypt(encrypted: { key: string; data: Record<string, string
 describe('fast (node:crypto) per-login crypto', () => {
   let ctx: ProviderContext;
   const client = rsaPair();
-  const persona = builtInPersonas(new Date())[0]!;
+  // Noon on 10 March 2025 in Singapore, for the whole file: exact times and literal values.
+  const clock = new TestClock('2025-03-10T04:00:00.250Z');
+  const persona = builtInPersonas(new Date(clock.now()))[0]!;
 
   before(async () => {
     const config = loadConfig({}, {}, { data: ':memory:', logLevel: 'silent', host: '127.0.0.1', publicUrl: 'http://127.0.0.1:5999', port: 5999 });
-    ctx = await openContext(config, createMemoryStore());
+    ctx = await openContext(config, createMemoryStore({ now: clock.now }), { now: clock.now });
   });
   after(() => ctx.store.close());
 
@@ -76,16 +80,15 @@ describe('fast (node:crypto) per-login crypto', () => {
     const jwks = createLocalJWKSet(JSON.parse(await ctx.keys.jwks()));
     const { kid } = await ctx.keys.active();
     for (const nonce of ['n-0S6_WzA2Mj', undefined]) {
-      const before = Math.floor(Date.now() / 1000);
       const token = await issueIdToken(ctx, { sub: 'pairwise-sub', clientId: 'client-1', ...(nonce !== undefined ? { nonce } : {}) });
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: ctx.config.issuer, audience: 'client-1', algorithms: ['RS256'] });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: ctx.config.issuer, audience: 'client-1', algorithms: ['RS256'], currentDate: new Date(clock.now()) });
       assert.deepEqual(protectedHeader, { alg: 'RS256', kid, typ: 'JWT' });
       assert.deepEqual(Object.keys(payload).sort(), nonce !== undefined ? ['aud', 'exp', 'iat', 'iss', 'nonce', 'sub'] : ['aud', 'exp', 'iat', 'iss', 'sub']);
       assert.equal(payload.sub, 'pairwise-sub');
       assert.equal(payload.aud, 'client-1', 'aud is a string, not an array');
       assert.equal(payload.nonce, nonce);
-      assert.ok(payload.iat! >= before && payload.iat! <= before + 1);
-      assert.equal(payload.exp, payload.iat! + ctx.config.tokenTtl);
+      assert.equal(payload.iat, Date.parse('2025-03-10T04:00:00Z') / 1000, 'iat: the provider clock, in whole seconds');
+      assert.equal(payload.exp, payload.iat! + 3600, 'exp: iat + the default --token-ttl (3600 s)');
       assert.deepEqual(decodeJwt(token), payload);
     }
   });
@@ -95,15 +98,16 @@ describe('fast (node:crypto) per-login crypto', () => {
     const token = await issueIdToken(ctx, { sub: 's', clientId: 'c' });
     const [h, , s] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...decodeJwt(token), sub: 'other' })).toString('base64url');
-    await assert.rejects(jwtVerify(`${h}.${forged}.${s}`, jwks));
+    await assert.rejects(jwtVerify(`${h}.${forged}.${s}`, jwks, { currentDate: new Date(clock.now()) }), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 
   test('grantFor: every scope decrypts with jose compactDecrypt to the released values', async () => {
     const rec = clientWith(client.publicPem);
     const grant = await grantFor(ctx, rec, persona, ALL_SCOPES);
     assert.ok(grant.encrypted);
-    const expected = releaseValues(persona, ALL_SCOPES, new Date());
-    assert.ok(Object.keys(expected).length > 5);
+    const expected = DEFAULT_PERSONA_ON_2025_03_10;
+    assert.equal(persona.id, 'S8534127H');
+    assert.deepEqual(Object.keys(expected).sort(), ALL_SCOPES.filter((s) => s !== 'openid').sort(), 'the fixture covers the catalog');
     assert.deepEqual(await joseDecrypt(grant.encrypted, client.privatePem), expected);
     // And with sgid-protocol's runtime-neutral decryptUserinfo (what the SDK side uses).
     const priv = await importPKCS8(client.privatePem, 'RSA-OAEP-256');
@@ -139,8 +143,7 @@ describe('fast (node:crypto) per-login crypto', () => {
     const first = await grantFor(ctx, clientWith(client.publicPem, id), persona, ['openid', 'myinfo.name']);
     const second = await grantFor(ctx, clientWith(other.publicPem, id), persona, ['openid', 'myinfo.name']);
     assert.ok(first.encrypted && second.encrypted);
-    const name = releaseValues(persona, ['myinfo.name'], new Date())['myinfo.name'];
-    assert.ok(name);
+    const name = 'Lim Jun Hao';
     assert.equal((await joseDecrypt(first.encrypted, client.privatePem))['myinfo.name'], name);
     assert.equal((await joseDecrypt(second.encrypted, other.privatePem))['myinfo.name'], name);
     await assert.rejects(joseDecrypt(second.encrypted, client.privatePem));

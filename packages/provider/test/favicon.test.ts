@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEADLINE_MS } from './helpers/deadlines.js';
 import { spawnProvider } from './helpers/provider-process.js';
 import type { ProviderProcess } from './helpers/provider-process.js';
 
-describe('favicon', { timeout: 30_000 }, () => {
+describe('favicon', { timeout: 4 * DEADLINE_MS }, () => {
   let proc: ProviderProcess;
   before(async () => {
     proc = await spawnProvider(['--data', ':memory:', '--log-level', 'info']);

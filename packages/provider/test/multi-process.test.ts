@@ -18,6 +18,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { PATHS, decryptUserinfo } from 'sgid-protocol';
 import type { ClientCredentials, EncryptedUserinfo } from 'sgid-protocol';
 import { builtInPersonas, makeNric } from '../src/wallet/personas/index.js';
+import { DEADLINE_MS } from './helpers/deadlines.js';
 import { pkcePair } from './helpers/oauth.js';
 import { runCli, spawnProvider, withParam } from './helpers/provider-process.js';
 import type { ProviderProcess } from './helpers/provider-process.js';
@@ -158,7 +159,7 @@ async function userinfoData(p: ProviderProcess, creds: ClientCredentials, access
   return { sub: body.sub, data: await decryptUserinfo(body, () => key as never) };
 }
 
-describe('several provider processes on PostgreSQL + Redis', { timeout: 60_000 }, () => {
+describe('several provider processes on PostgreSQL + Redis', { timeout: 8 * DEADLINE_MS }, () => {
   it('a login moves between processes at every step: QR on A, wallet on B, status A/B, continue B, token B, userinfo A', async (t) => {
     const c = await cluster(t);
     if (!c) return;

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { TestContext } from 'node:test';
 import { SCOPES, getScope } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
 import type { LoginRecord } from '../src/login/records.js';
@@ -14,6 +15,7 @@ import { authorizeUrl, pkcePair } from './helpers/oauth.js';
 import { TestClock } from './helpers/clock.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
+import { STORE_PLACES, cleanupStorePlaces } from './helpers/store-places.js';
 import { answerInWallet, continueToClient, openQrPage } from './helpers/wallet-flow.js';
 
 const REDIRECT = 'http://localhost:5001/api/redirect';
@@ -293,58 +295,66 @@ describe('wallet flow', () => {
   });
 });
 
-describe('the browser polling while the wallet records its answer', () => {
-  // The wallet's answer is written with a slow store call (as over a network): meanwhile the
-  // browser polls and may continue. It must see "pending" — never "expired", which would make
-  // the QR page give up on a login that is being approved.
-  let p: TestProvider;
-  let creds: ClientCredentials;
-  let gate: { reached: () => void; release: Promise<void> } | undefined;
-  before(async () => {
-    const inner = createMemoryStore();
-    const store: Store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        if (prop !== 'put') return typeof v === 'function' ? v.bind(target) : v;
-        return async (kind: 'login', key: string, value: unknown, ttl: number) => {
-          const g = gate;
-          if (kind === 'login' && g && (value as LoginRecord).status === 'approved') {
-            g.reached();
-            await g.release;
-          }
-          return inner.put(kind, key, value, ttl);
-        };
-      },
-    });
-    p = await startProvider({ store });
-    creds = await p.createClient({ scopes: 'openid myinfo.name', redirectUris: [REDIRECT] });
-  });
-  after(() => p.close());
+/** The stores the race below runs on: in memory, and the real ones over HTTP like the rest. */
+const POLL_PLACES: { name: string; open(t: TestContext): Promise<Store | undefined> }[] = [
+  { name: 'memory', open: async () => createMemoryStore() },
+  ...STORE_PLACES.map((place) => ({ name: place.name, open: async (t: TestContext) => (await place.open(t))?.store })),
+];
+after(cleanupStorePlaces);
 
-  test('status stays pending and continue shows the waiting page until the answer is stored', async () => {
-    const qr = await openQrPage(authorizeUrl(p, creds, { scope: 'openid myinfo.name', code_challenge: (await pkcePair()).challenge }));
-    const persona = builtInPersonas(new Date())[0]!;
-    let release: () => void = () => undefined;
-    const reached = new Promise<void>((r) => {
-      gate = { reached: r, release: new Promise<void>((rel) => (release = rel)) };
+for (const place of POLL_PLACES) {
+  describe(`the browser polling while the wallet records its answer: ${place.name}`, () => {
+    // The wallet's answer is written with a slow store call (held here until the test lets it
+    // go): meanwhile the browser polls and may continue. It must see "pending" — never
+    // "expired", which would make the QR page give up on a login that is being approved.
+    test('status stays pending and continue shows the waiting page until the answer is stored', async (t) => {
+      const inner = await place.open(t);
+      if (!inner) return;
+      let gate: { reached: () => void; release: Promise<void> } | undefined;
+      const store: Store = new Proxy(inner, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          if (prop !== 'put') return typeof v === 'function' ? v.bind(target) : v;
+          return async (kind: 'login', key: string, value: unknown, ttl: number) => {
+            const g = gate;
+            if (kind === 'login' && g && (value as LoginRecord).status === 'approved') {
+              g.reached();
+              await g.release;
+            }
+            return inner.put(kind, key, value, ttl);
+          };
+        },
+      });
+      const p = await startProvider({ store });
+      t.after(async () => {
+        await p.close();
+        await inner.close();
+      });
+      const creds = await p.createClient({ scopes: 'openid myinfo.name', redirectUris: [REDIRECT] });
+      const qr = await openQrPage(authorizeUrl(p, creds, { scope: 'openid myinfo.name', code_challenge: (await pkcePair()).challenge }));
+      const persona = builtInPersonas(new Date())[0]!;
+      let release: () => void = () => undefined;
+      const reached = new Promise<void>((r) => {
+        gate = { reached: r, release: new Promise<void>((rel) => (release = rel)) };
+      });
+      const decision = decide(qr.walletUrl, persona.id, 'approve');
+      await reached;
+      try {
+        const during = await statusOf(qr.statusUrl);
+        assert.equal(during.body.status, 'pending', 'the browser was told the login expired while it was being approved');
+        const early = await page(qr.continueUrl);
+        assert.equal(early.status, 200, 'continue refused while the answer was being stored');
+        assert.match(early.html, /waiting/i);
+        const second = await decide(qr.walletUrl, persona.id, 'decline');
+        assert.equal(second.status, 409, 'a second answer meanwhile is "already answered"');
+      } finally {
+        gate = undefined;
+        release();
+      }
+      assert.equal((await decision).status, 200);
+      assert.equal((await statusOf(qr.statusUrl)).body.status, 'approved');
+      const back = await continueToClient(qr);
+      assert.ok(back.searchParams.get('code'));
     });
-    const decision = decide(qr.walletUrl, persona.id, 'approve');
-    await reached;
-    try {
-      const during = await statusOf(qr.statusUrl);
-      assert.equal(during.body.status, 'pending', 'the browser was told the login expired while it was being approved');
-      const early = await page(qr.continueUrl);
-      assert.equal(early.status, 200, 'continue refused while the answer was being stored');
-      assert.match(early.html, /waiting/i);
-      const second = await decide(qr.walletUrl, persona.id, 'decline');
-      assert.equal(second.status, 409, 'a second answer meanwhile is "already answered"');
-    } finally {
-      gate = undefined;
-      release();
-    }
-    assert.equal((await decision).status, 200);
-    assert.equal((await statusOf(qr.statusUrl)).body.status, 'approved');
-    const back = await continueToClient(qr);
-    assert.ok(back.searchParams.get('code'));
   });
-});
+}

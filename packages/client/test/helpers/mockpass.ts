@@ -22,6 +22,8 @@ export interface MockPass {
 const SCRIPT = `
 const { app } = require(${JSON.stringify(join(mockpassDir, 'app.js'))});
 const server = app.listen(0, '127.0.0.1', () => process.stdout.write('PORT ' + server.address().port + '\\n'));
+// Idle keep-alive sockets stay open: Node's 5 s default races fetch's reuse of a socket on a busy machine.
+server.keepAliveTimeout = 600000;
 `;
 
 export async function startMockPass(): Promise<MockPass> {

@@ -49,6 +49,10 @@ export interface StubProvider {
     claims?: (c: Record<string, unknown>) => Record<string, unknown>;
     header?: (h: Record<string, unknown>) => Record<string, unknown>;
     tokenResponse?: () => { status: number; body: string; headers?: Record<string, string> } | undefined;
+    /** Changes the JSON of a successful token response (its ID token is already signed). */
+    tokenBody?: (body: Record<string, unknown>) => Record<string, unknown>;
+    /** Replaces the JWKS document. */
+    jwks?: () => unknown;
     userinfoResponse?: (body: Record<string, unknown>) => { status: number; body: string; headers?: Record<string, string> } | undefined;
   };
   /** Runs authorize (auto-approve) and returns code and state. */
@@ -113,7 +117,7 @@ export async function startStubProvider(opts: StubOptions = {}): Promise<StubPro
         res.writeHead(302, { location: to.toString() });
         return res.end();
       }
-      if (url.pathname === '/v2/.well-known/jwks.json') return json(200, { keys: stub.published.map((k) => k.jwk) });
+      if (url.pathname === '/v2/.well-known/jwks.json') return json(200, stub.hooks.jwks ? stub.hooks.jwks() : { keys: stub.published.map((k) => k.jwk) });
       if (url.pathname === '/v2/oauth/token') {
         const form = new URLSearchParams(await readBody(req));
         stub.lastTokenForm = form;
@@ -140,7 +144,8 @@ export async function startStubProvider(opts: StubOptions = {}): Promise<StubPro
         let header: Record<string, unknown> = { alg: 'RS256', kid: stub.signWith.kid, typ: 'JWT' };
         if (stub.hooks.header) header = stub.hooks.header(header);
         const idToken = await new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(await importPKCS8(stub.signWith.privatePem, 'RS256'));
-        return json(200, { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 300 });
+        const tokenBody = { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 300 };
+        return json(200, stub.hooks.tokenBody ? stub.hooks.tokenBody(tokenBody) : tokenBody);
       }
       if (url.pathname === '/v2/oauth/userinfo') {
         const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -167,6 +172,9 @@ export async function startStubProvider(opts: StubOptions = {}): Promise<StubPro
       json(500, { error: 'server_error', error_description: String(err) });
     }
   });
+  // Idle keep-alive sockets stay open for the whole test: Node's 5 s default races fetch's reuse
+  // of a socket on a busy machine (a request sent as the server closes it: ECONNRESET).
+  server.keepAliveTimeout = 600_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   stub.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return stub;
