@@ -8,6 +8,7 @@
  *   npm run bench -- --soak [--soak-seconds 300]   half the max throughput for 5 min: errors and RSS growth
  *   npm run bench -- --systems ours,mockpass,scaled --concurrency 1,8,32 --sdk-iterations 300
  *   npm run bench -- --sdk-only        only the SDK CPU bench (~1 min), with its two targets
+ *   npm run bench -- --singpass-sdk-only   only the Singpass SDK CPU bench (bench/singpass-sdk-cpu.ts), with its target
  *
  * Full logins (PKCE → authorize in automation mode → token → userinfo with 3 fields), fresh
  * each time, at several concurrencies, for our provider + our SDK (SQLite file; PostgreSQL +
@@ -33,6 +34,7 @@ import type { RunRow, Target } from './lib/report.js';
 import { REDIRECT_URI, SCOPE, officialSdkLogin, ourSdkLogin } from './lib/systems.js';
 import type { Credentials } from './lib/systems.js';
 import type { SdkCpuBenchResult } from './sdk-cpu.js';
+import type { SingpassSdkCpuBenchResult } from './singpass-sdk-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +42,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     soak: { type: 'boolean', default: false },
     'sdk-only': { type: 'boolean', default: false },
+    'singpass-sdk-only': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '300' },
     'cpu-prof': { type: 'boolean', default: false },
     systems: { type: 'string', default: 'ours,mockpass,scaled' },
@@ -234,15 +237,15 @@ function writeResults(kind: string, json: unknown, svg?: string): void {
 }
 
 /**
- * The SDK CPU bench (bench/sdk-cpu.ts), in a fresh process: after the load runs this one holds a
- * large heap and JIT state that moved the SDK figures by ±10 % from run to run. A failure
- * becomes a note.
+ * An SDK CPU bench (bench/sdk-cpu.ts, bench/singpass-sdk-cpu.ts), in a fresh process: after the
+ * load runs this one holds a large heap and JIT state that moved the SDK figures by ±10 % from
+ * run to run. A failure becomes a note.
  */
-async function sdkCpu(notes: string[]): Promise<SdkCpuBenchResult | undefined> {
+async function inFreshProcess<T>(file: string, notes: string[]): Promise<T | undefined> {
   try {
     const iterations = args['sdk-iterations'] ? Number(args['sdk-iterations']) : args.quick ? 200 : 1000;
     const rounds = args.quick ? 3 : 5;
-    const child = spawn(process.execPath, ['--conditions=sgid-source', '--import', 'tsx', join(ROOT, 'bench/sdk-cpu.ts'), String(iterations), String(rounds), '--json'], {
+    const child = spawn(process.execPath, ['--conditions=sgid-source', '--import', 'tsx', join(ROOT, file), String(iterations), String(rounds), '--json'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -250,13 +253,34 @@ async function sdkCpu(notes: string[]): Promise<SdkCpuBenchResult | undefined> {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     createInterface({ input: child.stderr }).on('line', (line) => log(`  ${line}`));
     const [code] = (await once(child, 'close')) as [number | null];
-    if (code !== 0) throw new Error(`bench/sdk-cpu.ts exited with ${code}`);
-    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SdkCpuBenchResult;
+    if (code !== 0) throw new Error(`${file} exited with ${code}`);
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as T;
   } catch (err) {
-    log(`  SDK CPU bench failed: ${(err as Error).message}`);
-    notes.push(`SDK CPU bench failed: ${(err as Error).message}`);
+    log(`  ${file} failed: ${(err as Error).message}`);
+    notes.push(`${file} failed: ${(err as Error).message}`);
     return undefined;
   }
+}
+
+const sdkCpu = (notes: string[]) => inFreshProcess<SdkCpuBenchResult>('bench/sdk-cpu.ts', notes);
+const singpassSdkCpu = (notes: string[]) => inFreshProcess<SingpassSdkCpuBenchResult>('bench/singpass-sdk-cpu.ts', notes);
+
+/** The Singpass SDK's target (issue: ≤ 1.5× its crypto floor). */
+function singpassSdkTargets(sdk: SingpassSdkCpuBenchResult | undefined): Target[] {
+  return [{ name: 'Singpass SDK CPU: ours / crypto floor', value: sdk ? `${sdk.oursVsFloor.toFixed(2)}×` : '—', goal: '≤ 1.5×', pass: sdk ? sdk.oursVsFloor <= 1.5 : null }];
+}
+
+/** `--singpass-sdk-only`: the Singpass SDK CPU bench alone. */
+async function singpassSdkOnlyRun(): Promise<number> {
+  const m = machine();
+  log(`Singpass SDK CPU benchmark — ${m.cpus} × ${m.cpuModel}, Node ${m.node}`);
+  const notes: string[] = [];
+  const sdk = await singpassSdkCpu(notes);
+  const targets = singpassSdkTargets(sdk);
+  log();
+  log(targetsTable(targets));
+  writeResults('singpass-sdk', { kind: 'singpass-sdk', date: new Date().toISOString(), machine: m, singpassSdkCpu: sdk ?? null, targets, notes });
+  return sdk && targets.every((t) => t.pass) ? 0 : 1;
 }
 
 /** The SDK's two targets (issue: ≤ 1.5× the crypto floor, ≥ 4× less CPU than the official SDK). */
@@ -316,6 +340,8 @@ async function mainRun(): Promise<number> {
   log();
   log('SDK CPU per login (bench/sdk-cpu.ts, servers stopped)…');
   const sdk = await sdkCpu(notes);
+  log('Singpass SDK CPU per login (bench/singpass-sdk-cpu.ts)…');
+  const singpassSdk = await singpassSdkCpu(notes);
 
   const at = (key: string, c: number) => runs.find((r) => r.key === key && r.concurrency === c);
   const top = Math.max(...concurrencies);
@@ -332,6 +358,7 @@ async function mainRun(): Promise<number> {
     { name: `p99 per login at concurrency ${top}, SQLite`, value: ours ? `${ours.p99Ms.toFixed(1)} ms` : '—', goal: '< 50 ms', pass: ours ? ours.p99Ms < 50 : null },
     { name: 'errors during the runs', value: String(runs.reduce((a, r) => a + r.errors, 0)), goal: '0', pass: runs.every((r) => r.errors === 0) },
     ...sdkTargets(sdk),
+    ...singpassSdkTargets(singpassSdk),
   ];
 
   log();
@@ -367,7 +394,7 @@ async function mainRun(): Promise<number> {
   log();
 
   const svg = barChartSvg(runs, 'Full sgID logins per second (authorize → token → userinfo, 3 fields)', `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${durationS} s per bar, ${new Date().toISOString().slice(0, 10)}`);
-  writeResults('', { kind: 'bench', date: new Date().toISOString(), machine: m, durationS, warmupS, scope: SCOPE, runs, sdkCpu: sdk ?? null, targets, notes }, svg);
+  writeResults('', { kind: 'bench', date: new Date().toISOString(), machine: m, durationS, warmupS, scope: SCOPE, runs, sdkCpu: sdk ?? null, singpassSdkCpu: singpassSdk ?? null, targets, notes }, svg);
   return 0;
 }
 
@@ -414,7 +441,7 @@ async function soakRun(): Promise<number> {
 let code = 1;
 try {
   if (args['cpu-prof']) mkdirSync(PROFILES, { recursive: true });
-  code = args.soak ? await soakRun() : args['sdk-only'] ? await sdkOnlyRun() : await mainRun();
+  code = args.soak ? await soakRun() : args['sdk-only'] ? await sdkOnlyRun() : args['singpass-sdk-only'] ? await singpassSdkOnlyRun() : await mainRun();
 } catch (err) {
   console.error(`\nbench failed: ${(err as Error).stack ?? String(err)}`);
 } finally {

@@ -154,7 +154,8 @@ async function fixtures() {
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
-async function measure(iterations: number, login: () => Promise<unknown>): Promise<number> {
+/** CPU ms per call of `login`, over `iterations` sequential calls after a warm-up. */
+export async function measure(iterations: number, login: () => Promise<unknown>): Promise<number> {
   // Warm-up: as many logins as measured, and at least 200 logins and 0.5 s of CPU, for every
   // system alike (the JIT and the young generation take about that to settle).
   const warm = process.cpuUsage();
@@ -323,7 +324,7 @@ function stubNodeHttp(responses: Record<string, string>): () => void {
   };
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

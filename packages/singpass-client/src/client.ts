@@ -6,7 +6,7 @@
  * userinfo (./jwt.ts), bounded retries, and typed errors with hints.
  */
 import * as oauth from 'oauth4webapi';
-import { publicJwk, type EcJwk, type JwsSigner } from './crypto/backend.js';
+import { publicJwk, type CryptoBackend, type EcJwk, type JwsSigner } from './crypto/backend.js';
 import { ascii, b64u, randomB64u } from './crypto/bytes.js';
 import { cryptoBackend } from './crypto/platform.js';
 import { SingpassConfigError, SingpassError, SingpassLoginError, SingpassUserinfoError } from './errors.js';
@@ -26,6 +26,9 @@ export const SINGPASS_ISSUERS = {
 
 /** How long the discovery document is used before it is fetched again (Singpass: cache ≥ 1 h). */
 export const DISCOVERY_MAX_AGE_MS = 3_600_000;
+/** How long, and for how many logins at most, imported DPoP keys are kept (a login's access token lives 30 minutes). */
+const DPOP_KEY_CACHE_MS = 1_800_000;
+const DPOP_KEY_CACHE_SIZE = 2000;
 
 /** What kind of Singpass app the client is registered as. */
 export type AppType = 'login' | 'myinfo';
@@ -155,6 +158,8 @@ export class SingpassClient {
   /** The default scope, space-separated. */
   readonly scope: string;
   readonly #keys: ClientKeys;
+  /** The crypto backend in use when the client was made (it keeps it). */
+  readonly #backend: CryptoBackend;
   readonly #transport: Transport;
   readonly #insecure: boolean;
   readonly #contextType: string | undefined;
@@ -163,8 +168,12 @@ export class SingpassClient {
   #discovering: Promise<{ as: oauth.AuthorizationServer; providerKeys: ProviderKeys }> | undefined;
   /** The DPoP nonces Singpass handed out, per origin (RFC 9449 §8). */
   readonly #dpopNonces = new Map<string, string>();
-  /** DPoP signers of the tokens `callback` returned, so `userinfo` need not import the key again. */
-  readonly #signers = new WeakMap<object, JwsSigner>();
+  /**
+   * The DPoP keys of recent logins, imported, by public `x`: when the callback reaches the process
+   * that started the login (and userinfo follows), the key is not imported again from the
+   * session (~0.1 ms). Bounded (LRU) and short-lived; a miss just imports.
+   */
+  readonly #dpopSigners = new Map<string, { d: string; signer: JwsSigner; until: number }>();
 
   /**
    * @throws {SingpassConfigError} `ERR_INVALID_ARGUMENT`, `ERR_INVALID_KEYS`, `ERR_INSECURE_ISSUER`, `ERR_APP_TYPE`
@@ -197,7 +206,8 @@ export class SingpassClient {
     this.appType = appType;
     this.redirectUri = options.redirectUri;
     this.scope = scopeString(options.scope ?? 'openid');
-    this.#keys = new ClientKeys(options.keys, options.signingKeyId);
+    this.#backend = cryptoBackend();
+    this.#keys = new ClientKeys(options.keys, options.signingKeyId, this.#backend);
     this.#insecure = url.protocol === 'http:';
     this.#contextType = appType === 'login' ? (options.authenticationContextType ?? 'APP_AUTHENTICATION_DEFAULT') : undefined;
     const retry = options.retry ?? {};
@@ -272,7 +282,7 @@ export class SingpassClient {
         });
         for (const name of ['pushed_authorization_request_endpoint', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) this.#checkEndpoint(as, name, true);
         this.#checkEndpoint(as, 'userinfo_endpoint', this.appType === 'myinfo');
-        const providerKeys = cached && cached.as.jwks_uri === as.jwks_uri ? cached.providerKeys : new ProviderKeys(as.jwks_uri!, this.#transport);
+        const providerKeys = cached && cached.as.jwks_uri === as.jwks_uri ? cached.providerKeys : new ProviderKeys(as.jwks_uri!, this.#transport, this.#backend);
         this.#discovery = { as, at: Date.now(), providerKeys };
         return this.#discovery;
       } catch (err) {
@@ -296,9 +306,25 @@ export class SingpassClient {
     const payload: Record<string, unknown> = { htm, htu: `${url.origin}${url.pathname}`, iat: now, exp: now + 60, jti: randomB64u(16) };
     const nonce = this.#dpopNonces.get(url.origin);
     if (nonce !== undefined) payload.nonce = nonce;
-    if (accessToken !== undefined) payload.ath = b64u(await cryptoBackend().sha256(ascii(accessToken)));
+    if (accessToken !== undefined) payload.ath = b64u(await this.#backend.sha256(ascii(accessToken)));
     const { kty, crv, x, y } = publicJwk(key);
     return signer.sign({ typ: 'dpop+jwt', jwk: { kty, crv, x, y } }, payload);
+  }
+
+  /** The signer of a login's DPoP key: from the recent logins when there, else imported. */
+  async #dpopSigner(key: EcJwk): Promise<JwsSigner> {
+    const hit = this.#dpopSigners.get(key.x);
+    if (hit && hit.d === key.d && hit.until > Date.now()) return hit.signer;
+    const signer = await this.#backend.signer(key, 'ES256');
+    this.#keepDpopSigner(key, signer);
+    return signer;
+  }
+
+  #keepDpopSigner(key: EcJwk, signer: JwsSigner): void {
+    const signers = this.#dpopSigners;
+    signers.delete(key.x);
+    signers.set(key.x, { d: key.d!, signer, until: Date.now() + DPOP_KEY_CACHE_MS });
+    if (signers.size > DPOP_KEY_CACHE_SIZE) signers.delete(signers.keys().next().value!);
   }
 
   /** Keeps the `DPoP-Nonce` Singpass sent from `endpoint`, for the next proofs to its origin. */
@@ -354,8 +380,9 @@ export class SingpassClient {
     });
     this.#appParams(params, options);
     const { as } = await this.#discovered();
-    const backend = cryptoBackend();
+    const backend = this.#backend;
     const { jwk: dpopKey, signer } = await backend.generateDpopKey();
+    this.#keepDpopSigner(dpopKey, signer);
     const session: LoginSession = { state: randomB64u(24), nonce: randomB64u(24), codeVerifier: randomB64u(32), dpopKey, redirectUri };
     params.set('state', session.state);
     params.set('nonce', session.nonce);
@@ -429,7 +456,7 @@ export class SingpassClient {
     } catch (err) {
       throw new SingpassLoginError('ERR_INVALID_CALLBACK', `the redirect is not a valid authorization response: ${(err as Error).message}`, 'Each parameter must appear once, and an "iss" parameter must be this issuer (mix-up protection).', { cause: err });
     }
-    const signer = await cryptoBackend().signer(session.dpopKey, 'ES256');
+    const signer = await this.#dpopSigner(session.dpopKey);
     const opened: OpenedJwt = {};
     const result = await this.#send('token', signer, session.dpopKey, 'POST', as.token_endpoint!, async (dpop) => {
       const response = await oauth.authorizationCodeGrantRequest(as, this.#oauthClient, this.#clientAuth, validated, session.redirectUri, session.codeVerifier, this.#options('token', dpop));
@@ -464,7 +491,6 @@ export class SingpassClient {
       idToken: result.id_token!,
       dpopKey: session.dpopKey,
     };
-    this.#signers.set(tokens, signer);
     return tokens;
   }
 
@@ -483,7 +509,7 @@ export class SingpassClient {
       throw config('userinfo needs the tokens callback returned (accessToken, sub and dpopKey)', 'Pass the object callback() returned for this login (JSON round trips are fine).');
     }
     const { as, providerKeys } = await this.#discovered();
-    const signer = this.#signers.get(tokens) ?? (await cryptoBackend().signer(tokens.dpopKey, 'ES256'));
+    const signer = await this.#dpopSigner(tokens.dpopKey);
     const opened: OpenedJwt = {};
     const claims = await this.#send(
       'userinfo',

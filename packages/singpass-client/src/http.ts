@@ -60,11 +60,28 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
 }
 
+/** The deadline signal shared by requests that start within the same short window. */
+let shared: { timeout: number; signal: AbortSignal; closesAt: number; uses: number } | undefined;
+
+/**
+ * An abort signal that fires between `timeout` and `timeout` + 100 ms after the request starts.
+ * Requests starting within one window (timeout/32, at most 100 ms; at most 100 requests) share
+ * one `AbortSignal.timeout` (an unref'd timer): one per request costs more CPU than the rest of
+ * the request's own handling here.
+ */
+function deadline(timeout: number): AbortSignal {
+  const now = performance.now();
+  if (shared && shared.timeout === timeout && now < shared.closesAt && ++shared.uses <= 100) return shared.signal;
+  const window = Math.max(1, Math.min(100, Math.floor(timeout / 32)));
+  shared = { timeout, signal: AbortSignal.timeout(timeout + window), closesAt: now + window, uses: 1 };
+  return shared.signal;
+}
+
 /** A `fetch` with the transport's timeout; a failure to connect or a timeout becomes `ERR_NETWORK`. */
 export function transportFetch(t: Transport, endpoint: Endpoint): (url: string, init: RequestInit) => Promise<Response> {
   return async (url, init) => {
     try {
-      return await t.fetch(url, t.timeout > 0 ? { ...init, signal: AbortSignal.timeout(t.timeout) } : init);
+      return await t.fetch(url, t.timeout > 0 ? { ...init, signal: deadline(t.timeout) } : init);
     } catch (cause) {
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
       throw new SingpassResponseError(

@@ -13,6 +13,7 @@ import {
   SIGNING_ALG_OF,
   isCurve,
   publicJwk,
+  type CryptoBackend,
   type Curve,
   type EcJwk,
   type JweDecrypter,
@@ -146,9 +147,13 @@ export class ClientKeys {
 
   /**
    * @param signingKeyId Which signing key signs client assertions. Default: the first `sig` key.
+   * @param backend The crypto backend that imports and uses the keys (the process's, by default).
    * @throws {SingpassConfigError} `ERR_INVALID_KEYS`
    */
-  constructor(input: unknown, signingKeyId?: string) {
+  readonly #backend: CryptoBackend;
+
+  constructor(input: unknown, signingKeyId?: string, backend: CryptoBackend = cryptoBackend()) {
+    this.#backend = backend;
     this.jwks = parsePrivateJwks(input);
     this.publicJwks = toPublicJwks(this.jwks);
     const signing = this.jwks.keys.find((k) => k.use === 'sig' && (signingKeyId === undefined || k.kid === signingKeyId));
@@ -158,7 +163,7 @@ export class ClientKeys {
 
   /** The signer of client assertions (imported on first use). */
   signer(): JwsSigner | Promise<JwsSigner> {
-    return (this.#signer ??= cryptoBackend().signer(this.signingKey, this.signingKey.alg as SigningAlg));
+    return (this.#signer ??= this.#backend.signer(this.signingKey, this.signingKey.alg as SigningAlg));
   }
 
   /** The encryption keys, by kid. */
@@ -170,7 +175,7 @@ export class ClientKeys {
   decrypter(key: EcJwk): JweDecrypter | Promise<JweDecrypter> {
     let d = this.#decrypters.get(key.kid!);
     if (!d) {
-      d = cryptoBackend().decrypter(key);
+      d = this.#backend.decrypter(key);
       this.#decrypters.set(key.kid!, d);
     }
     return d;

@@ -5,7 +5,7 @@
  * become a flood of requests — and no key is ever pinned.
  */
 import { cryptoBackend } from './crypto/platform.js';
-import { SIGNING_ALG_OF, isCurve, type EcJwk, type JwsVerifier, type SigningAlg } from './crypto/backend.js';
+import { SIGNING_ALG_OF, isCurve, type CryptoBackend, type EcJwk, type JwsVerifier, type SigningAlg } from './crypto/backend.js';
 import { SingpassError, SingpassResponseError } from './errors.js';
 import { responseError, transportFetch, withRetries, type Transport } from './http.js';
 
@@ -41,9 +41,12 @@ export class ProviderKeys {
   /** Clock, replaceable in tests. */
   now: () => number = () => Date.now();
 
-  constructor(uri: string, transport: Transport) {
+  readonly #backend: CryptoBackend;
+
+  constructor(uri: string, transport: Transport, backend: CryptoBackend = cryptoBackend()) {
     this.#uri = uri;
     this.#transport = transport;
+    this.#backend = backend;
   }
 
   async #fetch(): Promise<Entry[]> {
@@ -110,7 +113,7 @@ export class ProviderKeys {
     if (matches.length > 1 && kid === undefined) throw new KeyNotFound(`Singpass's JWKS has several ${alg} signing keys and the token names none (no "kid")`, 'ambiguous');
     const entry = matches[0]!;
     try {
-      return await (entry.verifier ??= cryptoBackend().verifier(entry.jwk, alg));
+      return await (entry.verifier ??= this.#backend.verifier(entry.jwk, alg));
     } catch (cause) {
       entry.verifier = undefined;
       if (cause instanceof SingpassError) throw cause;

@@ -82,19 +82,29 @@ function checkEcJwk(jwk: EcJwk, needPrivate: boolean): void {
   if (needPrivate && (typeof jwk.d !== 'string' || fromB64u(jwk.d).length !== size)) throw new TypeError('EC private key of the wrong size');
 }
 
+/** OtherInfo of the Concat KDF (RFC 7518 §4.6.2) for messages without apu/apv, per algorithm id and size. */
+const OTHER_INFO = new Map<string, Uint8Array>();
+/** The counter of the Concat KDF's first (for keys up to 256 bits, only) round. */
+const ROUND_1 = uint32be(1);
+
 /**
  * Concat KDF of RFC 7518 §4.6.2 with SHA-256: `bits` of key material from the shared secret,
  * for `algorithmId` (the `enc` for ECDH-ES, else the `alg`), PartyUInfo and PartyVInfo.
  */
 function concatKdf(nc: NodeCryptoModule, z: Uint8Array, bits: number, algorithmId: string, apu: Uint8Array, apv: Uint8Array): Uint8Array {
-  const id = utf8(algorithmId);
-  const otherInfo = concat(uint32be(id.length), id, uint32be(apu.length), apu, uint32be(apv.length), apv, uint32be(bits));
+  const plain = apu.length === 0 && apv.length === 0;
+  let otherInfo = plain ? OTHER_INFO.get(`${algorithmId}/${bits}`) : undefined;
+  if (!otherInfo) {
+    const id = utf8(algorithmId);
+    otherInfo = concat(uint32be(id.length), id, uint32be(apu.length), apu, uint32be(apv.length), apv, uint32be(bits));
+    if (plain) OTHER_INFO.set(`${algorithmId}/${bits}`, otherInfo);
+  }
   const rounds = Math.ceil(bits / 256);
+  if (rounds === 1) return nc.createHash('sha256').update(ROUND_1).update(z).update(otherInfo).digest().subarray(0, bits / 8);
   const out = new Uint8Array(rounds * 32);
   for (let i = 0; i < rounds; i++) out.set(nc.createHash('sha256').update(uint32be(i + 1)).update(z).update(otherInfo).digest(), i * 32);
   return out.subarray(0, bits / 8);
 }
-
 function optionalB64u(value: unknown): Uint8Array {
   if (value === undefined) return EMPTY;
   if (typeof value !== 'string') throw new TypeError('apu/apv must be strings');
