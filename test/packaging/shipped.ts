@@ -8,6 +8,7 @@ import type { ConsumerProject } from './consumer.ts';
 import { clientChecks } from './checks/client.ts';
 import { protocolChecks } from './checks/protocol.ts';
 import { providerChecks } from './checks/provider.ts';
+import { singpassClientChecks } from './checks/singpass-client.ts';
 
 /** A package as packed: its workspace folder, its manifest, the tarball's path and file list. */
 export interface PackedPackage {
@@ -36,4 +37,5 @@ export const SHIPPED: ShippedPackage[] = [
   { dir: 'packages/protocol', checks: protocolChecks },
   { dir: 'packages/client', consumerDevDependencies: ['typescript', '@types/node'], checks: clientChecks },
   { dir: 'packages/provider', consumerDevDependencies: ['typescript', '@types/node'], checks: providerChecks },
+  { dir: 'packages/singpass-client', consumerDevDependencies: ['typescript', '@types/node'], checks: singpassClientChecks },
 ];

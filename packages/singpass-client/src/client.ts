@@ -33,6 +33,17 @@ const DPOP_KEY_CACHE_SIZE = 2000;
 /** What kind of Singpass app the client is registered as. */
 export type AppType = 'login' | 'myinfo';
 
+/** Singpass's discovery document: the members this SDK reads (the others are kept too). */
+export interface SingpassDiscovery {
+  issuer: string;
+  pushed_authorization_request_endpoint?: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  userinfo_endpoint?: string;
+  jwks_uri?: string;
+  [member: string]: unknown;
+}
+
 /** Options of {@link SingpassClient}. */
 export interface SingpassClientOptions {
   /**
@@ -259,8 +270,8 @@ export class SingpassClient {
    * Singpass's discovery document (`<issuer>/.well-known/openid-configuration`), fetched once and
    * used for an hour; when a refresh fails, the previous one is used a minute longer.
    */
-  async discover(): Promise<oauth.AuthorizationServer> {
-    return (await this.#discovered()).as;
+  async discover(): Promise<SingpassDiscovery> {
+    return (await this.#discovered()).as as SingpassDiscovery;
   }
 
   async #discovered(): Promise<{ as: oauth.AuthorizationServer; providerKeys: ProviderKeys }> {

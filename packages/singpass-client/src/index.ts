@@ -15,6 +15,7 @@ export {
   type AuthorizationUrlOptions,
   type AuthorizationUrlResult,
   type CallbackInput,
+  type SingpassDiscovery,
 } from './client.js';
 export type { LoginSession } from './session.js';
 export type { SingpassTokens, SingpassUserinfo, SingpassIdTokenClaims, SubAttributes } from './types.js';
