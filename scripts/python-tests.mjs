@@ -36,11 +36,11 @@ function findPython() {
   return candidates.find((p) => existsSync(p));
 }
 
-/** undefined when Python and every package are there, else a message naming what is missing. */
+/** `problem` undefined when Python and every package are there, else a message naming what is missing (and `missing`: the Debian packages to install). */
 export function checkPython() {
   const python = findPython();
   const apt = `apt-get install -y ${MODULES.map(([, pkg]) => pkg).join(' ')}`;
-  if (!python) return { problem: `Python 3 not found at /usr/bin/python3 (install it: ${apt})` };
+  if (!python) return { problem: `Python 3 not found at /usr/bin/python3 (install it: ${apt})`, missing: ['python3', ...MODULES.map(([, pkg]) => pkg)] };
   const probe = `import importlib.util, sys\nmissing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]\nprint(" ".join(missing))\nsys.exit(0 if sys.version_info >= (3, 11) else 3)`;
   const res = spawnSync(python, ['-c', probe, ...MODULES.map(([m]) => m)], { encoding: 'utf8' });
   if (res.status === 3) return { python, problem: `${python} is older than Python 3.11` };
@@ -48,7 +48,7 @@ export function checkPython() {
   const missing = res.stdout.trim().split(/\s+/).filter(Boolean);
   if (missing.length === 0) return { python };
   const pkgs = MODULES.filter(([m]) => missing.includes(m)).map(([, pkg]) => pkg);
-  return { python, problem: `missing Python packages: ${pkgs.join(', ')} (install them: apt-get install -y ${pkgs.join(' ')})` };
+  return { python, problem: `missing Python packages: ${pkgs.join(', ')} (install them: apt-get install -y ${pkgs.join(' ')})`, missing: pkgs };
 }
 
 /** Runs the suites with pytest; resolves with an exit code (0: passed or, outside CI, not run). */

@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPythonSuites, selectPythonSuites } from './python-tests.mjs';
+import { checkPython, runPythonSuites, selectPythonSuites } from './python-tests.mjs';
+import { prepareTestEnvironment, reportProblems } from './test-env.mjs';
 
 function findTests(dir) {
   let out = [];
@@ -46,6 +47,9 @@ if (files.length === 0 && pythonSuites.length === 0) {
 // a socket): a failure is reported, never turned into a run that hangs. (Node 20.14+.)
 const [major, minor] = process.versions.node.split('.').map(Number);
 const forceExit = major > 20 || (major === 20 && minor >= 14) ? ['--test-force-exit'] : [];
+// Chromium, the Python suites' Debian packages, PostgreSQL and Redis: installed or started when
+// missing (scripts/test-env.mjs), as CI does; what cannot be had is said now and again at the end.
+const problems = await prepareTestEnvironment(files, pythonSuites.length > 0 ? (checkPython().missing ?? []) : []);
 const nodeCode =
   files.length === 0
     ? 0
@@ -59,4 +63,8 @@ const nodeCode =
       });
 // The Python suites (pytest) run after Node's, so the two never compete for the two cores.
 const pythonCode = await runPythonSuites(pythonSuites);
+if (problems.length > 0) {
+  console.error('\n== What this machine lacks (see above for which tests it stopped):');
+  reportProblems(problems);
+}
 process.exit(nodeCode || pythonCode);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ConsumerProject } from './consumer.ts';
+import { offerWorkspacePrebuild } from './native-prebuild.ts';
 import { SHIPPED, type PackedPackage } from './shipped.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -97,6 +98,7 @@ test('every shipped package installs from its tarball into an empty project and 
     assert.ok(range, `${name}: give it a version in the workspace's devDependencies`);
     return `${name}@${range}`;
   });
+  t.diagnostic(offerWorkspacePrebuild());
   const install = await project.run('npm', ['install', '--no-audit', '--no-fund', ...packed.map((p) => p.tarball), ...extras], { timeoutMs: 20 * 60_000 });
   assert.equal(install.code, 0, `npm install of the tarballs failed:\n${install.stdout}${install.stderr}`);
   assert.doesNotMatch(

@@ -2,7 +2,14 @@
  * Every package we publish, and what proves it works once installed from its tarball. The
  * pack-and-install test (pack-install.test.ts) packs them all, installs every tarball into one
  * empty project outside the repository, checks each package.json is ready to publish, then runs
- * each package's checks there. To ship a new package, add it here with its checks.
+ * each package's checks there; engines.test.ts holds them to the workspace's Node versions.
+ *
+ * To ship a new package, add it here with its checks (checks/<name>.ts; fixtures/ holds the files
+ * they copy into the project). Its package.json then needs: a version, `"license": "MIT"`, a
+ * description, `engines` as the root package.json's, `repository` as the others' with its own
+ * `directory`, a `files` list, a `prepack` script that builds it, and LICENSE (the root one) and
+ * README.md in its folder; a dependency on another workspace package must be a shipped one.
+ * `project.provider()` gives a check a running provider installed from its tarball.
  */
 import type { ConsumerProject } from './consumer.ts';
 import { clientChecks } from './checks/client.ts';
