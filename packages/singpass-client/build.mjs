@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds dist/, what the package ships (as packages/client does):
-// - index.js    ESM bundle: jose and oauth4webapi kept as dependencies (an app that uses them
+// - index.js    ESM bundle: sgid-protocol's Singpass constants inlined; jose and oauth4webapi kept as dependencies (an app that uses them
 //               shares one copy, and their fixes reach it without a release of ours).
 // - index.cjs   CommonJS bundle with both inlined: they ship only ES modules, so `require()` of
 //               them fails wherever require(esm) is missing (Node 20 before 20.19, 22 before
@@ -11,6 +11,7 @@
 // `bundleOptions` is exported so the benchmark (bench/singpass-sdk-cpu.ts) measures code
 // compiled as ESM users get it.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -57,6 +58,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   await build({ ...common, external: [], banner: { js: notices() }, format: 'cjs', outfile: join(dist, 'index.cjs') });
   await build({ ...bundleOptions, platform: 'node', entryPoints: [join(here, 'src/cli/main.ts')], format: 'esm', outfile: join(dist, 'cli.js') });
 
+  // Types. The protocol package's declarations first (its types are inlined from its dist/).
+  const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin/tsc');
+  execFileSync(process.execPath, [tsc, '-b', join(here, '../protocol')], { stdio: 'inherit' });
   const { generateDtsBundle } = require('dts-bundle-generator');
   const [dts] = generateDtsBundle(
     [{ filePath: join(here, 'src/index.ts'), output: { noBanner: true, exportReferencedTypes: false } }],

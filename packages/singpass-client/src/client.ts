@@ -6,6 +6,7 @@
  * userinfo (./jwt.ts), bounded retries, and typed errors with hints.
  */
 import * as oauth from 'oauth4webapi';
+import { AUTHENTICATION_CONTEXT_MESSAGE_PATTERN, CLIENT_ASSERTION_TYPE, type AuthenticationContextType } from 'sgid-protocol';
 import { publicJwk, type CryptoBackend, type EcJwk, type JwsSigner } from './crypto/backend.js';
 import { ascii, b64u, randomB64u } from './crypto/bytes.js';
 import { cryptoBackend } from './crypto/platform.js';
@@ -69,7 +70,7 @@ export interface SingpassClientOptions {
    * Login apps: the `authentication_context_type` sent with every login unless given per login.
    * Default `APP_AUTHENTICATION_DEFAULT`. Not allowed for Myinfo apps.
    */
-  authenticationContextType?: string;
+  authenticationContextType?: AuthenticationContextType | (string & {});
   /** The `kid` of the signing key for client assertions. Default: the first `use: sig` key. */
   signingKeyId?: string;
   /**
@@ -94,7 +95,7 @@ export interface AuthorizationUrlOptions {
   /** Redirect URI for this login. Default: the client's. */
   redirectUri?: string;
   /** Login apps: `authentication_context_type` (e.g. `APP_PAYMENT_DEFAULT`). Default: the client's. */
-  authenticationContextType?: string;
+  authenticationContextType?: AuthenticationContextType | (string & {});
   /** Login apps: a message for the user in the Singpass app (≤ 100 of `A-Za-z0-9 .,-@'!()`). */
   authenticationContextMessage?: string;
   /** Requested levels of assurance, in preference order (only those whitelisted for your client). */
@@ -116,7 +117,7 @@ export interface AuthorizationUrlResult {
 /** Where {@link SingpassClient.callback} reads the redirect's parameters from. */
 export type CallbackInput = URL | URLSearchParams | string | { url: string };
 
-const CONTEXT_MESSAGE = /^[A-Za-z0-9 .,\-@'!()]{1,100}$/;
+/** The shape of an `authentication_context_type` (Singpass adds types: any of this shape is sent). */
 const AUTH_CONTEXT_TYPE = /^[A-Z0-9_]{1,100}$/;
 
 const config = (message: string, hint: string, code: 'ERR_INVALID_ARGUMENT' | 'ERR_INSECURE_ISSUER' | 'ERR_APP_TYPE' = 'ERR_INVALID_ARGUMENT') =>
@@ -353,7 +354,7 @@ export class SingpassClient {
       { iss: client.client_id, sub: client.client_id, aud: as.issuer, iat: now, exp: now + 60, jti: randomB64u(16) },
     );
     body.set('client_id', client.client_id);
-    body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    body.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
     body.set('client_assertion', assertion);
   };
 
@@ -423,7 +424,7 @@ export class SingpassClient {
       if (!AUTH_CONTEXT_TYPE.test(type ?? '')) throw config(`authenticationContextType ${JSON.stringify(type)} is not a Singpass context type`, 'E.g. APP_AUTHENTICATION_DEFAULT, APP_PAYMENT_DEFAULT.');
       params.set('authentication_context_type', type!);
       if (message !== undefined) {
-        if (!CONTEXT_MESSAGE.test(message)) throw config('authenticationContextMessage must be 1–100 characters of A-Z a-z 0-9 space . , - @ \' ! ( )', 'Singpass shows it in its app and refuses other characters.');
+        if (!AUTHENTICATION_CONTEXT_MESSAGE_PATTERN.test(message)) throw config('authenticationContextMessage must be 1–100 characters of A-Z a-z 0-9 space . , - @ \' ! ( )', 'Singpass shows it in its app and refuses other characters.');
         params.set('authentication_context_message', message);
       }
     }

@@ -6,10 +6,10 @@
  * `kid` names. Only the public halves ever leave this module (`publicJwks`).
  */
 import { exportJWK, generateKeyPair } from 'jose';
+import { SINGPASS_KEY_WRAP_ALGS } from 'sgid-protocol';
 import { cryptoBackend } from './crypto/platform.js';
 import {
   FIELD_BYTES,
-  KEY_AGREEMENT_BITS,
   SIGNING_ALG_OF,
   isCurve,
   publicJwk,
@@ -78,7 +78,7 @@ export function toPublicJwks(jwks: Jwks): Jwks {
 /**
  * Validates a private JWKS (an object or its JSON) as Singpass requires of a relying party:
  * EC keys on P-256/384/521 with `d`, unique `kid`s, `use` sig or enc (inferred from `alg` when
- * missing), `alg` matching the curve (sig) or an ECDH-ES key agreement (enc), at least one of each.
+ * missing), `alg` matching the curve (sig) or ECDH-ES+A128/192/256KW (enc), at least one of each.
  * @throws {SingpassConfigError} `ERR_INVALID_KEYS` naming the key and the member at fault.
  */
 export function parsePrivateJwks(input: unknown): Jwks {
@@ -123,8 +123,8 @@ export function parsePrivateJwks(input: unknown): Jwks {
     if (use === 'sig') {
       if (k.alg !== SIGNING_ALG_OF[k.crv]) throw invalid(`${at} (${k.kid}): a ${k.crv} signing key needs "alg": "${SIGNING_ALG_OF[k.crv]}" (got ${JSON.stringify(k.alg)})`);
     } else if (use === 'enc') {
-      if (typeof k.alg !== 'string' || !KEY_AGREEMENT_BITS.has(k.alg)) {
-        throw invalid(`${at} (${k.kid}): an encryption key needs "alg": "ECDH-ES+A256KW" (or ECDH-ES+A192KW, ECDH-ES+A128KW, ECDH-ES); got ${JSON.stringify(k.alg)}`);
+      if (!(SINGPASS_KEY_WRAP_ALGS as readonly unknown[]).includes(k.alg)) {
+        throw invalid(`${at} (${k.kid}): an encryption key needs "alg": "ECDH-ES+A256KW" (or ECDH-ES+A192KW, ECDH-ES+A128KW, what Singpass accepts); got ${JSON.stringify(k.alg)}`);
       }
     } else {
       throw invalid(`${at} (${k.kid}): "use" must be "sig" or "enc" (got ${JSON.stringify(k.use)})`);
