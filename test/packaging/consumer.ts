@@ -38,6 +38,18 @@ function consumerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** Process groups still running, killed if the test process ends without dispose(). */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export class ConsumerProject {
   readonly dir: string;
   readonly #children = new Set<ChildProcess>();
@@ -104,6 +116,8 @@ export class ConsumerProject {
     child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
     this.#children.add(child);
+    liveGroups.add(child.pid!);
+    child.once('exit', () => liveGroups.delete(child.pid!));
     return Object.assign(child, { output: () => output });
   }
 
