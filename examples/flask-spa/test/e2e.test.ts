@@ -22,6 +22,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
+import { SKIP_BROWSER } from '../../../packages/provider/test/helpers/browser.js';
 import { checkPython } from '../../../scripts/python-tests.mjs';
 
 type DecodeQr = typeof jsQRModule.default;
@@ -31,7 +32,8 @@ const HERE = fileURLToPath(new URL('..', import.meta.url));
 const SDK_SRC = fileURLToPath(new URL('../../../packages/python-client/src', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 const CHROMIUM = process.env['SGID_CHROMIUM'] || '/usr/bin/chromium';
-const SKIP = process.env['SGID_SKIP_BROWSER'] === '1' && 'SGID_SKIP_BROWSER=1';
+// SGID_SKIP_BROWSER=1 skips on purpose, except under CI (see packages/provider/test/helpers/browser.ts).
+const SKIP = SKIP_BROWSER;
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const CLIENT_NAME = 'Flask ice cream demo';

@@ -5,7 +5,7 @@
  * would, and answer in the wallet on a phone-sized page.
  *
  * Without Chromium a browser test FAILS with {@link chromiumMissing}'s message; `SGID_SKIP_BROWSER=1`
- * skips them on purpose (never silently).
+ * skips them on purpose (never silently), except under CI, where they always run.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -19,8 +19,21 @@ import { PNG } from 'pngjs';
 /** The Chromium binary the browser tests drive: `SGID_CHROMIUM`, else Debian's package. */
 export const CHROMIUM_PATH = process.env['SGID_CHROMIUM'] || '/usr/bin/chromium';
 
-/** `SGID_SKIP_BROWSER=1`: the reason to pass as a test's `skip` option, else false. */
-export const SKIP_BROWSER: string | false = process.env['SGID_SKIP_BROWSER'] === '1' && 'SGID_SKIP_BROWSER=1';
+/**
+ * `SGID_SKIP_BROWSER=1`: the reason to pass as a test's `skip` option, else false. Under CI
+ * (`CI` set) the browser tests always run — a variable inherited from a developer's shell must
+ * not quietly drop them — and fail if Chromium is missing.
+ */
+export const SKIP_BROWSER: string | false = browserSkip();
+
+function browserSkip(): string | false {
+  if (process.env['SGID_SKIP_BROWSER'] !== '1') return false;
+  if (process.env['CI']) {
+    console.log('# SGID_SKIP_BROWSER=1 is ignored because CI is set: the browser tests run');
+    return false;
+  }
+  return 'SGID_SKIP_BROWSER=1';
+}
 
 /** Where browser tests save screenshots of the pages they visit. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../../../test-results/screenshots/', import.meta.url));

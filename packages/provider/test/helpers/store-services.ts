@@ -3,8 +3,8 @@
  * be reached, isolated names per run and their clean-up, and throwaway servers and a TCP
  * proxy for the fault tests.
  *
- * Where a service cannot be reached, the tests that need it say so and are skipped; when the
- * environment variable CI is set they fail instead, because CI always provides the services.
+ * Where a service or a tool cannot be reached, the tests that need it say so and are skipped;
+ * when the environment variable CI is set they fail instead, because CI always provides them.
  */
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -82,9 +82,14 @@ export function requireService(t: TestContext, reason: string | undefined): bool
   return false;
 }
 
-/** Skips (never fails, even on CI) a test that needs a local tool, such as a server binary. */
+/**
+ * Skips with a visible reason a test that needs a local tool (a server binary such as
+ * redis-server or initdb), or fails it when CI is set: CI installs them, so a missing one is a
+ * broken CI, not a reason to run less.
+ */
 export function requireTool(t: TestContext, reason: string | undefined): boolean {
   if (reason === undefined) return true;
+  if (process.env.CI) assert.fail(`${reason} (CI is set, so the tool must be installed: .ci/run installs it)`);
   skipVisibly(t, reason);
   return false;
 }
