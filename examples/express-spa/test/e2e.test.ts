@@ -21,6 +21,8 @@ import {
   pickPersona as pickPersonaAs,
   screenshot as shot,
 } from '../../../packages/provider/test/helpers/browser.js';
+import { TestClock } from '../../../packages/provider/test/helpers/clock.js';
+import { DEADLINE_MS } from '../../../packages/provider/test/helpers/deadlines.js';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
 import { startDemo } from '../src/index.js';
@@ -33,7 +35,7 @@ interface Setup {
   demo: RunningDemo;
 }
 
-async function setUp(providerOptions: { loginTtl?: number } = {}): Promise<Setup> {
+async function setUp(providerOptions: { clock?: TestClock } = {}): Promise<Setup> {
   const provider = await startProvider(providerOptions);
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -82,11 +84,15 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
   let browser: Browser | undefined;
   let main: Setup | undefined;
   let short: Setup | undefined;
+  // The expiry test's provider: its clock moves only when the test moves it.
+  const shortClock = new TestClock();
   const contexts: BrowserContext[] = [];
 
   const newPage = async (options: object): Promise<Page> => {
     assert.ok(browser);
     const context = await browser.newContext(options);
+    // Waits are for what the page shows, however long a busy machine takes to show it.
+    context.setDefaultTimeout(DEADLINE_MS);
     contexts.push(context);
     return context.newPage();
   };
@@ -103,7 +109,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     if (SKIP_BROWSER || missing) return;
     browser = await launchChromium();
     main = await setUp();
-    short = await setUp({ loginTtl: 3 });
+    short = await setUp({ clock: shortClock });
   });
 
   after(async () => {
@@ -115,7 +121,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     }
   });
 
-  test('full login: flavour → QR → wallet on a phone → consent → approve → success view', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
+  test('full login: flavour → QR → wallet on a phone → consent → approve → success view', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Durian', true);
@@ -142,7 +148,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     await shot(wallet, '05-wallet-approved');
 
     // The first page continues by itself to the demo's logged-in view.
-    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: 15_000 });
+    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: DEADLINE_MS });
     await page.locator('#view-success').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#user-name').textContent(), name);
     assert.equal(await page.locator('#user-flavour').textContent(), 'Durian');
@@ -169,14 +175,14 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.ok(marker?.httpOnly, 'the login cookie now only marks the finished login');
   });
 
-  test('logout: back to the logged-out view, /api/userinfo answers 401', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
+  test('logout: back to the logged-out view, /api/userinfo answers 401', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Chocolate');
     const wallet = await newPage(PHONE);
     const name = await pickPersona(wallet, await decodeQr(page), 0);
     await wallet.getByRole('button', { name: 'Approve' }).click();
-    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: 15_000 });
+    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: DEADLINE_MS });
     assert.equal(await page.locator('#user-name').textContent(), name);
     assert.equal(await page.locator('#user-flavour').textContent(), 'Chocolate');
 
@@ -191,13 +197,13 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.match((await page.locator('#error').textContent()) ?? '', /not logged in/);
   });
 
-  test('Back after a login, approved as someone else: the page says the approval was not used and who is logged in', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+  test('Back after a login, approved as someone else: the page says the approval was not used and who is logged in', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Teh tarik');
     assert.ok(browser);
     const first = await answerOnPhone(browser, page, { persona: 0, clientName: CLIENT_NAME });
-    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: 15_000 });
+    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: DEADLINE_MS });
     await page.locator('#view-success').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#user-name').textContent(), first);
 
@@ -206,7 +212,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     await page.waitForURL((u) => u.href.startsWith(`${s.provider.url}/v2/oauth/authorize`));
     const second = await answerOnPhone(browser, page, { persona: 3, clientName: CLIENT_NAME });
     assert.notEqual(second, first);
-    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: 15_000 });
+    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: DEADLINE_MS });
     const alert = page.getByRole('alert');
     await alert.waitFor({ state: 'visible' });
     const said = (await alert.textContent()) ?? '';
@@ -220,7 +226,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.equal(await page.locator('#error').isHidden(), true);
   });
 
-  test('decline: the demo shows that the user declined', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
+  test('decline: the demo shows that the user declined', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Strawberry');
@@ -230,7 +236,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     await wallet.getByRole('heading', { name: 'Declined' }).waitFor();
     await shot(wallet, '07-wallet-declined');
 
-    await page.waitForURL((u) => u.origin === s.demo.url, { timeout: 15_000 });
+    await page.waitForURL((u) => u.origin === s.demo.url, { timeout: DEADLINE_MS });
     const alert = page.getByRole('alert');
     await alert.waitFor({ state: 'visible' });
     assert.match((await alert.textContent()) ?? '', /You declined to share your data/);
@@ -240,13 +246,16 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.equal(status, 401);
   });
 
-  test('expiry: the QR page says the code expired and offers a new one', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
+  test('expiry: the QR page says the code expired and offers a new one', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready(short);
     const page = await newPage(DESKTOP);
     await startLogin(page, s, 'Vanilla');
     const walletUrl = await decodeQr(page);
+    // The login's five minutes pass on the provider's clock (no waiting): its next status
+    // answer says "expired".
+    shortClock.advance(300_000);
 
-    await page.locator('#expired').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('#expired').waitFor({ state: 'visible', timeout: DEADLINE_MS });
     assert.match((await page.locator('#status').textContent()) ?? '', /This QR code has expired/);
     const again = page.getByRole('link', { name: /get a new QR code/i });
     assert.equal(await again.isVisible(), true);
@@ -270,7 +279,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.match(fresh, new RegExp(`^${s.provider.url}/wallet/`));
   });
 
-  test('pages are labelled and keyboard-usable', { skip: SKIP_BROWSER, timeout: 60_000 }, async () => {
+  test('pages are labelled and keyboard-usable', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready(main);
     const page = await newPage(DESKTOP);
     await page.goto(s.demo.url);
@@ -296,7 +305,7 @@ describe('ice-cream demo in a browser', { concurrency: false }, () => {
     assert.equal(await wallet.evaluate(() => (document.activeElement as HTMLButtonElement | null)?.value), 'approve');
     await wallet.keyboard.press('Enter');
     await wallet.getByRole('heading', { name: 'Approved' }).waitFor();
-    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: 15_000 });
+    await page.waitForURL(`${s.demo.url}/logged-in`, { timeout: DEADLINE_MS });
     assert.equal(await page.locator('#user-flavour').textContent(), 'Chocolate');
   });
 });

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { ClientCredentials } from 'sgid-protocol';
+import { DEADLINE_MS } from '../../../packages/provider/test/helpers/deadlines.js';
 import { SKIP_BROWSER, launchChromium, screenshot as shot } from '../../../packages/provider/test/helpers/browser.js';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
@@ -33,7 +34,7 @@ after(async () => {
   await provider?.close();
 });
 
-test('register a client in the portal, download its credentials, log in with them', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+test('register a client in the portal, download its credentials, log in with them', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
   assert.ok(browser && provider);
   const port = await freePort();
   const demoUrl = `http://127.0.0.1:${port}`;
@@ -103,7 +104,7 @@ test('register a client in the portal, download its credentials, log in with the
   await phone.getByRole('button', { name: 'Approve' }).click();
   await phone.getByRole('heading', { name: 'Approved' }).waitFor();
 
-  await page.waitForURL(`${demo.url}/logged-in`, { timeout: 15_000 });
+  await page.waitForURL(`${demo.url}/logged-in`, { timeout: DEADLINE_MS });
   await page.locator('#view-success').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#user-name').textContent(), personaName);
   assert.equal(await page.locator('#user-flavour').textContent(), 'Durian');

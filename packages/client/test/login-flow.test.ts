@@ -34,7 +34,9 @@ async function browse(start: Response): Promise<{ callbackUrl: string; cookie: s
 
 test('web flow: start → sgID → finish gives { sub, data }, no server-side store', async () => {
   const flow = makeFlow();
-  const { callbackUrl, cookie } = await browse(await flow.start(undefined, { returnTo: '/account' }));
+  const start = await flow.start(undefined, { returnTo: '/account' });
+  const sentToSgid = new URL(start.headers.get('location')!);
+  const { callbackUrl, cookie } = await browse(start);
   const result = await flow.finish(new Request(callbackUrl, { headers: { cookie } }));
   assert.equal(result.sub, 'stub-sub-123');
   assert.equal(result.data['myinfo.name'], 'Tan Ah Kow 陈');
@@ -43,10 +45,27 @@ test('web flow: start → sgID → finish gives { sub, data }, no server-side st
   // The secrets are replaced by a finished-login marker (encrypted, no verifier or nonce).
   assert.match(result.setCookie, /^sgid_login=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/);
   assert.notEqual(result.setCookie.split(';')[0], cookie);
-  // The cookie is encrypted: nothing readable in it.
+  // The cookie is a JWE encrypted with a key derived from the secret (dir + A256GCM): header,
+  // no wrapped key, a 96-bit IV, ciphertext and a 128-bit tag …
   const value = readCookie(cookie, 'sgid_login')!;
+  const [header, wrappedKey, iv, ciphertext, tag] = value.split('.');
   assert.equal(value.split('.').length, 5);
-  assert.ok(!Buffer.from(value.split('.')[3]!, 'base64url').toString().includes('http'));
+  assert.deepEqual(JSON.parse(Buffer.from(header!, 'base64url').toString()), { alg: 'dir', enc: 'A256GCM' });
+  assert.equal(wrappedKey, '');
+  assert.equal(Buffer.from(iv!, 'base64url').length, 12);
+  assert.equal(Buffer.from(tag!, 'base64url').length, 16);
+  // … and what it keeps for the callback — the state and nonce sent to sgID, the redirect URI,
+  // the return path — is nowhere in it, neither as sent nor once the segments are decoded.
+  const kept = [sentToSgid.searchParams.get('state')!, sentToSgid.searchParams.get('nonce')!, stub.redirectUri, '/account'];
+  assert.ok(kept[0]!.length >= 16 && kept[1]!.length >= 16, 'state and nonce are random');
+  const decoded = value.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1'));
+  for (const secret of kept) {
+    for (const where of [value, ...decoded]) assert.ok(!where.includes(secret), `the login cookie carries ${secret} in clear`);
+  }
+  assert.ok(Buffer.from(ciphertext!, 'base64url').length >= kept.join('').length, 'the ciphertext is as long as what it hides');
+  // Only the flow's secret opens it: the same cookie under another secret is refused.
+  const other = makeFlow(stub.redirectUri, { secret: 'another-secret-of-at-least-32-characters' });
+  await assert.rejects(other.finish(new Request(callbackUrl, { headers: { cookie } })), (e: unknown) => e instanceof SgidLoginError && e.code === 'ERR_LOGIN_COOKIE_INVALID');
 });
 
 test('web flow refuses: state mismatch, missing / tampered / foreign / expired cookie, provider error, no code', async () => {
@@ -75,7 +94,9 @@ test('web flow refuses: state mismatch, missing / tampered / foreign / expired c
 
 test('Back after a finished login: the second return is ERR_LOGIN_ALREADY_FINISHED and keeps the marker', async () => {
   const flow = makeFlow();
-  const { callbackUrl, cookie } = await browse(await flow.start(undefined, { returnTo: '/account' }));
+  const start = await flow.start(undefined, { returnTo: '/account' });
+  const sentToSgid = new URL(start.headers.get('location')!);
+  const { callbackUrl, cookie } = await browse(start);
   const result = await flow.finish(new Request(callbackUrl, { headers: { cookie } }));
   const marker = result.setCookie.split(';')[0]!;
   // The user goes Back to sgID's page of that login (same state) and approves again: a new code.

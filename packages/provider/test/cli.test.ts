@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ClientCredentials } from 'sgid-protocol';
-import { builtInPersonas, makeNric } from '../src/wallet/personas/index.js';
+import Database from 'better-sqlite3';
+import { makeNric } from '../src/wallet/personas/index.js';
+import { singaporeDay } from './helpers/expected-values.js';
 import { getUserinfo, loginForTokens } from './helpers/oauth.js';
 import { runCli } from './helpers/cli.js';
 import { startProvider } from './helpers/provider.js';
@@ -81,8 +83,18 @@ describe('sgid-provider CLI', () => {
     assert.equal(creds.privateKey, undefined);
     assert.equal('privateKey' in creds, false);
     assert.equal(createPublicKey(creds.publicKey).export({ type: 'spki', format: 'der' }).toString('base64'), publicKey.export({ type: 'spki', format: 'der' }).toString('base64'));
-    const privPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    assert.equal(scanDir(dir, privPem.split('\n')[1]!), false);
+    // The stored client is exactly the given public key and what describes the client: no key
+    // pair was made for it (the provider never saw the private key, so scanning for it would
+    // prove nothing).
+    void privateKey;
+    const db = new Database(data, { readonly: true });
+    const row = db.prepare('SELECT json FROM clients WHERE id = ?').get(creds.id) as { json: string } | undefined;
+    db.close();
+    assert.ok(row, 'the client is stored');
+    const stored = JSON.parse(row.json) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(stored).sort(), ['createdAt', 'description', 'id', 'name', 'publicKey', 'redirectUris', 'scopes', 'secretHash', 'updatedAt']);
+    assert.equal(stored['publicKey'], publicKey.export({ type: 'spki', format: 'pem' }));
+    assert.doesNotMatch(row.json, /PRIVATE KEY/);
 
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const ecFile = join(dir, 'ec.pub.pem');
@@ -113,12 +125,43 @@ describe('sgid-provider CLI', () => {
     const custom = { id: makeNric('S', '7654321'), label: 'From a file', values: { 'myinfo.name': 'File Persona' } };
     const file = join(dir, 'personas.json');
     writeFileSync(file, JSON.stringify([custom]));
+    const dayBefore = singaporeDay(new Date());
     const [plain, withFile] = await Promise.all([runCli(['personas', 'list', '--json', '--data', ':memory:']), runCli(['personas', 'list', '--json', '--data', ':memory:', '--personas', file])]);
+    const dayAfter = singaporeDay(new Date());
     assert.equal(plain.code, 0, plain.stderr);
-    const ids = (JSON.parse(plain.stdout) as { id: string }[]).map((x) => x.id);
-    assert.deepEqual(ids, builtInPersonas(new Date()).map((x) => x.id));
+    // The README's built-in people, by id and name; the two birthday personas by the date
+    // they must carry today (Singapore), worked out here.
+    const listed = (JSON.parse(plain.stdout) as { id: string; label: string; values: Record<string, string> }[]).map((x) => [x.id, x.values['myinfo.name']]);
+    // (The CLI ran between dayBefore and dayAfter: one of them is its Singapore date.)
+    const birthday = (years: number) => (JSON.parse(plain.stdout) as { id: string; label: string }[]).find((x) => x.label.includes(`turns ${years} `));
+    for (const years of [18, 21]) {
+      const p = birthday(years);
+      assert.ok(p, `no "turns ${years}" persona`);
+      const fits = [dayBefore, dayAfter].some((today) => {
+        const year = Number(today.slice(0, 4)) - years;
+        // On 29 February in a common birth year the persona was born on the 28th (see builtin.ts).
+        const born = today.endsWith('-02-29') ? `${year}-02-28` : `${year}${today.slice(4)}`;
+        return p.label.endsWith(`born ${born}`) && new RegExp(`^${year >= 2000 ? 'T' : 'S'}${String(year).slice(2)}\\d{5}[A-Z]$`).test(p.id);
+      });
+      assert.ok(fits, `${p.id} ${p.label}: not born ${years} years before ${dayBefore}`);
+    }
+    const birthdayIds = new Set([birthday(18)!.id, birthday(21)!.id]);
+    assert.deepEqual(
+      listed.filter(([id]) => !birthdayIds.has(id!)),
+      [
+        ['S8534127H', 'Lim Jun Hao'],
+        ['S7612846D', 'Arjun Krishnan'],
+        ['M4217365N', 'Jonas Becker'],
+        ['G6138204L', 'Nguyễn Thị Hương'],
+        ['S1493572Z', 'Abdul Rahman bin Ismail'],
+        ['S0386241J', 'Wong Ah Lian 黄亚莲'],
+        ['S8812905I', 'Rachel Goh Li Ting'],
+        ['S7921634H', 'Farah binte Abdullah'],
+        ['S9203318Z', 'Chua Boon Keng'],
+      ],
+    );
     const ids2 = (JSON.parse(withFile.stdout) as { id: string }[]).map((x) => x.id);
-    assert.ok(ids2.includes(custom.id));
+    assert.deepEqual(ids2, [...listed.map(([id]) => id), custom.id], 'the file adds its persona after the built-in ones');
   });
 
   test('--personas with an invalid persona: exit 2, the message names the field path', async () => {

@@ -9,7 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { PATHS, SCOPES, decryptUserinfo } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
-import { builtInPersonas, releaseValues } from '../src/wallet/personas/index.js';
+import { builtInPersonas } from '../src/wallet/personas/index.js';
+import { TestClock } from './helpers/clock.js';
+import { expectedRelease } from './helpers/expected-values.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
 import { loginThroughWallet } from './helpers/wallet-flow.js';
@@ -31,8 +33,11 @@ describe('openid-client 6 against the provider', () => {
   let creds: ClientCredentials;
   let config: client.Configuration;
 
+  // A clock that stands still: one "today" for the provider and the expected values.
+  const clock = new TestClock();
+  const at = new Date(clock.now());
   before(async () => {
-    p = await startProvider();
+    p = await startProvider({ clock });
     creds = await p.createClient({ scopes: ALL_SCOPES, redirectUris: [REDIRECT] });
     config = await client.discovery(new URL(p.issuer), creds.id, creds.secret, client.ClientSecretPost(creds.secret), {
       execute: [client.allowInsecureRequests],
@@ -56,7 +61,7 @@ describe('openid-client 6 against the provider', () => {
     assert.ok(m.scopes_supported?.includes('myinfo.name'));
   });
 
-  for (const persona of builtInPersonas(new Date()).slice(0, 3)) {
+  for (const persona of builtInPersonas(at).slice(0, 3)) {
     test(`code flow + PKCE + nonce + state, ID token validated, userinfo decrypts (${persona.id})`, async () => {
       const codeVerifier = client.randomPKCECodeVerifier();
       const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);
@@ -90,7 +95,7 @@ describe('openid-client 6 against the provider', () => {
       assert.equal(info.sub, claims.sub);
       const priv = createPrivateKey(creds.privateKey!);
       const data = await decryptUserinfo(info as unknown as { key: string; data: Record<string, string> }, () => priv);
-      assert.deepEqual(data, releaseValues(persona, scope.split(' '), new Date()));
+      assert.deepEqual(data, expectedRelease(persona, scope.split(' '), at));
     });
   }
 

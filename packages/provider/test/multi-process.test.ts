@@ -276,4 +276,88 @@ describe('several provider processes on PostgreSQL + Redis', { timeout: 8 * DEAD
     assert.equal(clients.code, 0, clients.stderr);
     assert.deepEqual((JSON.parse(clients.stdout) as { id: string }[]).map((x) => x.id), [c.creds.id]);
   });
+
+  it('the portal: a session signed in on one process is valid on another, and a form from one is accepted by another', async (t) => {
+    const c = await cluster(t);
+    if (!c) return;
+    // Two more processes with an admin token, behind the same public URL (a load balancer's).
+    const TOKEN = 'multi-process admin token';
+    const args = ['--public-url', c.publicUrl, '--database-url', c.databaseUrl, '--redis-url', c.redisUrl, '--admin-token', TOKEN];
+    const [d, e] = await Promise.all([spawnProvider(args), spawnProvider(args)]);
+    processes.push(d, e);
+    const jar = new Map<string, string>();
+    const send = async (p: ProviderProcess, path: string, form?: Record<string, string>) => {
+      const res = await fetch(`${p.url}${path}`, {
+        method: form ? 'POST' : 'GET',
+        headers: {
+          accept: 'text/html',
+          ...(jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+          // The browser sends the public origin, whichever process the balancer picked.
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: c.publicUrl } : {}),
+        },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+        redirect: 'manual',
+      });
+      for (const cookie of res.headers.getSetCookie()) {
+        const [pair] = cookie.split(';');
+        const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+        if (/Max-Age=0/i.test(cookie)) jar.delete(name);
+        else jar.set(name, value);
+      }
+      return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+    };
+    const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no CSRF token in ${html.slice(0, 500)}`);
+
+    assert.equal((await send(e, '/portal')).status, 303, 'not signed in yet: sent to sign in');
+    const login = await send(d, '/portal/login');
+    const signedIn = await send(d, '/portal/login', { csrf: csrfOf(login.html), token: TOKEN, next: '/portal' });
+    assert.equal(signedIn.status, 303, signedIn.html.slice(0, 300));
+    assert.ok(jar.has('sgid_portal_session'), 'a session cookie');
+
+    // Signed in on D, the session works on E …
+    const list = await send(e, '/portal');
+    assert.equal(list.status, 200, `E did not accept D's session: ${list.status} ${list.location ?? ''}`);
+    assert.match(list.html, /Sign out/);
+    // … and a form loaded from D is accepted by E (its CSRF token too).
+    const form = await send(d, '/portal/clients/new');
+    const created = await send(e, '/portal/clients', { csrf: csrfOf(form.html), name: 'Registered across processes', scopes: 'myinfo.name', redirectUris: REDIRECT });
+    assert.equal(created.status, 200, created.html.slice(0, 500));
+    assert.match(created.html, /Credentials of Registered across processes/);
+    assert.match((await send(d, '/portal')).html, /Registered across processes/);
+  });
+
+  it('keys rotate on the shared store: every process publishes the new key (waited for), the old one keeps signing', async (t) => {
+    const c = await cluster(t);
+    if (!c) return;
+    const before = await jwksOf(c.a);
+    assert.equal(before.keys.length, 1);
+    const oldKid = before.keys[0]!.kid;
+    const rotated = await runCli(['keys', 'rotate', '--key-rotation-delay', '600', '--token-ttl', '3600', '--database-url', c.databaseUrl, '--redis-url', c.redisUrl]);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const nextKid = /Published key (\S+);/.exec(rotated.stdout)?.[1];
+    assert.ok(nextKid, rotated.stdout);
+    // Each process re-reads the keys every second: a condition waited for on each, not a time measured.
+    for (const p of processes.filter((x) => x.child.exitCode === null)) {
+      const deadline = Date.now() + DEADLINE_MS;
+      for (;;) {
+        const kids = new Set((await jwksOf(p)).keys.map((k) => k.kid));
+        if (kids.has(nextKid)) {
+          assert.deepEqual(kids, new Set([oldKid, nextKid]), `${p.url}: both keys`);
+          break;
+        }
+        assert.ok(Date.now() < deadline, `${p.url} did not publish the new key within ${DEADLINE_MS} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // Within the 600 s delay the old key still signs, on every process.
+    for (const [first, second] of [[c.a, c.b], [c.b, c.a]] as const) {
+      const pkce = await pkcePair();
+      const qr = await openQrPage(`${first.url}${PATHS.authorize}?${authorizeQuery(c.creds, pkce.challenge, 's', 'n-rot')}`);
+      await answerInWallet(on(second, qr.walletUrl), PERSONA.id, 'approve');
+      const back = await fetch(on(first, qr.continueUrl), { redirect: 'manual' });
+      const tokens = await redeem(second, c.creds, new URL(back.headers.get('location')!).searchParams.get('code')!, pkce.verifier);
+      assert.equal(decodeProtectedHeader(tokens.id_token).kid, oldKid);
+      await verifyWith(first, c, tokens.id_token, 'n-rot');
+    }
+  });
 });

@@ -16,9 +16,19 @@ import { builtInPersonas } from '../src/wallet/personas/index.js';
 import { authorizeUrl, getUserinfo, loginForCode, loginForTokens, pkcePair, postToken, tokenBody } from './helpers/oauth.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
-import { runCli, spawnProvider } from './helpers/provider-process.js';
+import { runCli, spawnProvider, withParam } from './helpers/provider-process.js';
 import { DEADLINE_MS } from './helpers/deadlines.js';
-import { sleep } from './helpers/store-services.js';
+import {
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  deleteRedisPrefixes,
+  dropSchemas,
+  postgresUnreachable,
+  redisUnreachable,
+  requireService,
+  sleep,
+  uniqueName,
+} from './helpers/store-services.js';
 
 const REDIRECT = 'http://localhost:5001/api/redirect';
 const PERSONA = builtInPersonas(new Date())[0]!;
@@ -54,7 +64,7 @@ describe('health, readiness and metrics', () => {
   let creds: ClientCredentials;
   after(() => p?.close());
 
-  it('/healthz says the process is up; /readyz that its store answers (credentials never shown)', async () => {
+  it('/healthz says the process is up; /readyz that its store answers', async () => {
     p = await startProvider();
     creds = await p.createClient({ scopes: 'openid myinfo.name', redirectUris: [REDIRECT] });
     const health = await fetch(`${p.url}/healthz`);
@@ -66,6 +76,42 @@ describe('health, readiness and metrics', () => {
     const body = (await ready.json()) as { status: string; store: string };
     assert.equal(body.status, 'ready');
     assert.match(body.store, /^sqlite:/);
+  });
+
+  it('/readyz and the start banner name the PostgreSQL and Redis stores without their passwords', async (t) => {
+    if (!requireService(t, (await postgresUnreachable()) ?? (await redisUnreachable()))) return;
+    const schema = uniqueName('ops');
+    const prefix = `${uniqueName('ops')}:`;
+    t.after(async () => {
+      await dropSchemas(TEST_DATABASE_URL, [schema]);
+      await deleteRedisPrefixes(TEST_REDIS_URL, [prefix]);
+    });
+    // The local services accept any password (PostgreSQL trusts, Redis has none set): what
+    // matters is that the ones in the URLs are never shown.
+    const withPassword = (url: string, password: string) => {
+      const u = new URL(url);
+      u.password = password;
+      return u.href;
+    };
+    const databaseUrl = withParam(withPassword(TEST_DATABASE_URL, 'pg-password-4f1c'), 'schema', schema);
+    const redisUrl = withParam(withPassword(TEST_REDIS_URL, 'redis-password-9b2e'), 'prefix', prefix);
+    const proc = await spawnProvider(['--database-url', databaseUrl, '--redis-url', redisUrl]);
+    let exit: number | string | undefined;
+    try {
+      const ready = await fetch(`${proc.url}/readyz`);
+      const text = await ready.text();
+      assert.equal(ready.status, 200, text);
+      assert.match((JSON.parse(text) as { store: string }).store, /^postgres\+redis:/);
+      for (const secret of ['pg-password-4f1c', 'redis-password-9b2e']) {
+        assert.ok(!text.includes(secret), `/readyz shows a password: ${text}`);
+        assert.ok(!proc.stdout.join('\n').includes(secret), `the banner shows a password: ${proc.stdout.join('\n')}`);
+      }
+      assert.match(proc.stdout.join('\n'), /store\s+postgres\+redis:/);
+    } finally {
+      exit = await proc.stop();
+    }
+    assert.equal(exit, 0);
+    for (const secret of ['pg-password-4f1c', 'redis-password-9b2e']) assert.ok(!proc.stderr.join('\n').includes(secret), 'a password in the logs');
   });
 
   it('/metrics: logins started and completed, errors by OAuth code, latency per endpoint all move', async () => {
