@@ -20,6 +20,7 @@ import jsQRModule from 'jsqr';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { DEADLINE_MS } from '../../../packages/provider/test/helpers/deadlines.js';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
 import { SKIP_BROWSER } from '../../../packages/provider/test/helpers/browser.js';
@@ -55,13 +56,13 @@ async function startPython(python: string, script: string, port: number, env: Re
   });
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}:\n${output.join('')}`);
     if (await fetch(url + probe).then(() => true, () => false)) return { url, child, output };
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${script} did not answer within 30 s:\n${output.join('')}`);
+      throw new Error(`${script} did not answer within ${DEADLINE_MS} ms:\n${output.join('')}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -184,7 +185,7 @@ describe('Flask example (Python SDK) in a browser', { concurrency: false }, () =
     await page.getByRole('heading', { name: `Log in to ${CLIENT_NAME}` }).waitFor();
   }
 
-  test('login through the QR page and the wallet: the frontend shows the name and the flavour', { skip: SKIP, timeout: 120_000 }, async () => {
+  test('login through the QR page and the wallet: the frontend shows the name and the flavour', { skip: SKIP, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready();
     const context = await s.browser.newContext(DESKTOP);
     const page = await context.newPage();
@@ -193,7 +194,7 @@ describe('Flask example (Python SDK) in a browser', { concurrency: false }, () =
     // Persona 3: the long-term visit pass holder with a Vietnamese name (non-ASCII).
     const name = await answerOnPhone(s.browser, page, 3, 'Approve');
     assert.ok(!/^[\x00-\x7f]*$/.test(name), `a non-ASCII name: ${name}`);
-    await page.waitForURL(`${s.frontend.url}/logged-in`, { timeout: 30_000 });
+    await page.waitForURL(`${s.frontend.url}/logged-in`, { timeout: DEADLINE_MS });
     await page.locator('#view-success').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#user-name').textContent(), name);
     assert.equal(await page.locator('#ice-cream').textContent(), 'Chocolate');
@@ -221,19 +222,19 @@ describe('Flask example (Python SDK) in a browser', { concurrency: false }, () =
     await context.close();
   });
 
-  test('declining in the wallet sends the browser to the frontend\'s /error', { skip: SKIP, timeout: 120_000 }, async () => {
+  test('declining in the wallet sends the browser to the frontend\'s /error', { skip: SKIP, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready();
     const context = await s.browser.newContext(DESKTOP);
     const page = await context.newPage();
     await startLogin(page, 'Durian');
     await answerOnPhone(s.browser, page, 0, 'Decline');
-    await page.waitForURL(`${s.frontend.url}/error`, { timeout: 30_000 });
+    await page.waitForURL(`${s.frontend.url}/error`, { timeout: DEADLINE_MS });
     await page.getByRole('alert').waitFor({ state: 'visible' });
     await shot(page, 'declined');
     await context.close();
   });
 
-  test('CORS: the frontend\'s origin with credentials, no other origin', { skip: SKIP, timeout: 30_000 }, async () => {
+  test('CORS: the frontend\'s origin with credentials, no other origin', { skip: SKIP, timeout: 4 * DEADLINE_MS }, async () => {
     const s = ready();
     const ours = await fetch(`${s.backend.url}/api/auth-url?icecream=Vanilla`, { headers: { origin: s.frontend.url } });
     assert.equal(ours.status, 200);

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEADLINE_MS } from '../../../packages/provider/test/helpers/deadlines.js';
 import { DESKTOP, SKIP_BROWSER, answerOnPhone, launchChromium, screenshot } from '../../../packages/provider/test/helpers/browser.js';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
@@ -117,7 +118,7 @@ describe('Next.js example (App Router) on the SDK\'s Next.js adapter', { concurr
     await page.getByRole('heading', { name: `Log in to ${CLIENT_NAME}` }).waitFor();
   }
 
-  test('login: flavour → QR → wallet → the server-rendered success page → reload → logout', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+  test('login: flavour → QR → wallet → the server-rendered success page → reload → logout', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     assert.ok(browser);
     const page = await newPage();
     const pageErrors: string[] = [];
@@ -127,7 +128,7 @@ describe('Next.js example (App Router) on the SDK\'s Next.js adapter', { concurr
     await startLogin(page, 'Durian');
     const name = await answerOnPhone(browser, page, { persona: 0, clientName: CLIENT_NAME });
 
-    await page.waitForURL(`${appUrl}/success`, { timeout: 15_000 });
+    await page.waitForURL(`${appUrl}/success`, { timeout: DEADLINE_MS });
     assert.equal(await page.locator('#user-name').textContent(), name);
     assert.equal(await page.locator('#user-flavour').textContent(), 'Durian');
     const sub = (await page.locator('#user-sub').textContent()) ?? '';
@@ -157,28 +158,28 @@ describe('Next.js example (App Router) on the SDK\'s Next.js adapter', { concurr
     assert.deepEqual(pageErrors, []);
   });
 
-  test('decline in the wallet: the home page says so', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+  test('decline in the wallet: the home page says so', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     assert.ok(browser);
     const page = await newPage();
     await startLogin(page, 'Vanilla');
     await answerOnPhone(browser, page, { decision: 'decline', clientName: CLIENT_NAME });
-    await page.waitForURL(`${appUrl}/?error=declined`, { timeout: 15_000 });
+    await page.waitForURL(`${appUrl}/?error=declined`, { timeout: DEADLINE_MS });
     assert.match((await page.locator('#error').textContent()) ?? '', /You declined to share your data/);
     await screenshot(page, 'nextjs-03-declined');
   });
 
-  test('Back after a login, approved as someone else: the approval is not used, the page says who is logged in', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+  test('Back after a login, approved as someone else: the approval is not used, the page says who is logged in', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
     assert.ok(browser && provider);
     const page = await newPage();
     await startLogin(page, 'Teh tarik');
     const first = await answerOnPhone(browser, page, { persona: 0, clientName: CLIENT_NAME });
-    await page.waitForURL(`${appUrl}/success`, { timeout: 15_000 });
+    await page.waitForURL(`${appUrl}/success`, { timeout: DEADLINE_MS });
 
     await page.goBack();
     await page.waitForURL((u) => u.href.startsWith(`${provider!.url}/v2/oauth/authorize`));
     const second = await answerOnPhone(browser, page, { persona: 3, clientName: CLIENT_NAME });
     assert.notEqual(second, first);
-    await page.waitForURL(`${appUrl}/success?error=already_finished`, { timeout: 15_000 });
+    await page.waitForURL(`${appUrl}/success?error=already_finished`, { timeout: DEADLINE_MS });
     const said = (await page.locator('#error').textContent()) ?? '';
     assert.match(said, /That second approval was not used/);
     assert.ok(said.includes(`You are still logged in as ${first}.`), said);

@@ -30,6 +30,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEADLINE_MS } from '../../../packages/provider/test/helpers/deadlines.js';
 import { DESKTOP, SKIP_BROWSER, answerOnPhone, launchChromium, screenshot } from '../../../packages/provider/test/helpers/browser.js';
 import { freePort, startProvider } from '../../../packages/provider/test/helpers/provider.js';
 import type { TestProvider } from '../../../packages/provider/test/helpers/provider.js';
@@ -146,7 +147,7 @@ export function docsContractSuite(name: string, startBackend: (env: DocsBackendE
       assert.notEqual(stranger.headers.get('access-control-allow-origin'), '*', 'no CORS for other origins');
     });
 
-    test('in Chromium: flavour → QR → wallet → <frontend>/logged-in with name and flavour → reload → logout', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+    test('in Chromium: flavour → QR → wallet → <frontend>/logged-in with name and flavour → reload → logout', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
       const { env, provider, frontend } = ready();
       const page = await newPage();
       const pageErrors: string[] = [];
@@ -159,7 +160,7 @@ export function docsContractSuite(name: string, startBackend: (env: DocsBackendE
 
       assert.ok(browser);
       const name = await answerOnPhone(browser, page, { persona: 0, clientName: CLIENT_NAME });
-      await page.waitForURL(`${frontend.url}/logged-in`, { timeout: 15_000 });
+      await page.waitForURL(`${frontend.url}/logged-in`, { timeout: DEADLINE_MS });
       await page.getByRole('heading', { name: 'Logged in successfully!' }).waitFor();
       assert.equal(await page.locator('#name').textContent(), name);
       assert.equal(await page.locator('#icecream').textContent(), 'Chocolate');
@@ -181,7 +182,7 @@ export function docsContractSuite(name: string, startBackend: (env: DocsBackendE
       assert.equal(new URL(page.url()).origin, frontend.url, `the backend (${env.url}) only ever redirected to the frontend`);
     });
 
-    test('in Chromium: declining in the wallet lands on <frontend>/error', { skip: SKIP_BROWSER, timeout: 90_000 }, async () => {
+    test('in Chromium: declining in the wallet lands on <frontend>/error', { skip: SKIP_BROWSER, timeout: 4 * DEADLINE_MS }, async () => {
       const { provider, frontend } = ready();
       const page = await newPage();
       await page.goto(frontend.url);
@@ -190,7 +191,7 @@ export function docsContractSuite(name: string, startBackend: (env: DocsBackendE
       await page.waitForURL((u) => u.href.startsWith(`${provider.url}/v2/oauth/authorize`));
       assert.ok(browser);
       await answerOnPhone(browser, page, { decision: 'decline', clientName: CLIENT_NAME });
-      await page.waitForURL((u) => u.origin === frontend.url && u.pathname === '/error', { timeout: 15_000 });
+      await page.waitForURL((u) => u.origin === frontend.url && u.pathname === '/error', { timeout: DEADLINE_MS });
       await page.getByRole('heading', { name: 'Something went wrong.' }).waitFor();
       await screenshot(page, `${slug}-03-docs-frontend-error`);
       // Still logged out.
