@@ -18,7 +18,7 @@ import pg from 'pg';
 import { createMemoryStore } from '../src/store/memory/index.js';
 import { SWEEP_BATCH, openSqliteStore } from '../src/store/sqlite/index.js';
 import { openScaledStore } from '../src/store/scaled.js';
-import type { ClientRecord, PersonaRecord, SigningKeyRecord, Store } from '../src/store/types.js';
+import type { ClientRecord, PersonaRecord, SigningKeyRecord, SingpassClientRecord, Store } from '../src/store/types.js';
 import {
   TEST_DATABASE_URL,
   TEST_REDIS_URL,
@@ -114,6 +114,27 @@ function client(id: string, overrides: Partial<ClientRecord> = {}): ClientRecord
   };
 }
 
+function singpassClient(id: string, overrides: Partial<SingpassClientRecord> = {}): SingpassClientRecord {
+  return {
+    id,
+    name: `Singpass client ${id}`,
+    description: 'Ünïcode — "quoted" & <escaped>',
+    appType: 'myinfo',
+    scopes: ['openid', 'uinfin', 'name'],
+    redirectUris: ['https://rp.example/callback'],
+    jwks: {
+      keys: [
+        { kty: 'EC', crv: 'P-256', x: 'tqG7PiAPD0xTBKdxDd4t8xAjJleP3Szw1CZiBjogmoc', y: '256TjvubWV-x-C8lptl7eSbMa7pQUXH9LY1AIHUGINk', use: 'sig', kid: 's1', alg: 'ES256' },
+      ],
+    },
+    legacyProfile: 'direct',
+    acrValues: [],
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
 function signingKey(kid: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
   return {
     kid,
@@ -192,6 +213,36 @@ for (const harness of HARNESSES) {
       assert.equal(await store.deleteClient('a'), false);
       assert.equal(await store.getClient('a'), undefined);
       assert.deepEqual(await store.listClients(), [b]);
+    });
+
+    it('keeps Singpass clients apart from sgID clients: put, get, list, replace, delete', async (t) => {
+      const p = await place(t);
+      if (!p) return;
+      const { store } = p;
+      const id = 'RsrOy2iB0edR53TJSuD5ULad1pGmrVZL';
+      assert.equal(await store.getSingpassClient(id), undefined);
+      assert.deepEqual(await store.listSingpassClients(), []);
+      const a = singpassClient(id);
+      const b = singpassClient('B'.repeat(32), { appType: 'login', jwks: undefined, jwksUri: 'https://rp.example/jwks', createdAt: 1_700_000_000_001 });
+      delete b.jwks;
+      await store.putSingpassClient(a);
+      await store.putSingpassClient(b);
+      await store.putClient(client(id));
+      assert.deepEqual(await store.getSingpassClient(id), a);
+      assert.deepEqual(byId(await store.listSingpassClients()), byId([a, b]));
+      assert.equal((await store.listClients()).length, 1, 'an sgID client with the same id is another record');
+
+      const a2 = { ...a, appType: 'login' as const, acrValues: ['urn:singpass:authentication:loa:3'], updatedAt: a.updatedAt + 1 };
+      await store.putSingpassClient(a2);
+      assert.deepEqual(await store.getSingpassClient(id), a2);
+      const got = await store.getSingpassClient(id);
+      got!.redirectUris.push('https://evil.example/');
+      assert.deepEqual(await store.getSingpassClient(id), a2, 'what the store returns is a copy');
+
+      assert.equal(await store.deleteSingpassClient(id), true);
+      assert.equal(await store.deleteSingpassClient(id), false);
+      assert.deepEqual(await store.listSingpassClients(), [b]);
+      assert.equal((await store.getClient(id))?.id, id, 'deleting the Singpass client leaves the sgID one');
     });
 
     it('keeps signing keys: put, list, replace, delete', async (t) => {
@@ -439,7 +490,7 @@ for (const harness of HARNESSES) {
           );
           assert.deepEqual(
             rows.map((r) => r.version),
-            [1],
+            [1, 2],
           );
         } finally {
           await db.end();

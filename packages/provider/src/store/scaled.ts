@@ -12,6 +12,7 @@ import type {
   EphemeralKind,
   PersonaRecord,
   SigningKeyRecord,
+  SingpassClientRecord,
   Store,
 } from './types.js';
 import { StoreUnavailableError } from './types.js';
@@ -79,6 +80,18 @@ class ScaledStore implements Store {
   }
   deleteClient(id: string): Promise<boolean> {
     return this.#durable.deleteClient(id);
+  }
+  getSingpassClient(id: string): Promise<SingpassClientRecord | undefined> {
+    return this.#durable.getSingpassClient(id);
+  }
+  listSingpassClients(): Promise<SingpassClientRecord[]> {
+    return this.#durable.listSingpassClients();
+  }
+  putSingpassClient(client: SingpassClientRecord): Promise<void> {
+    return this.#durable.putSingpassClient(client);
+  }
+  deleteSingpassClient(id: string): Promise<boolean> {
+    return this.#durable.deleteSingpassClient(id);
   }
   listKeys(): Promise<SigningKeyRecord[]> {
     return this.#durable.listKeys();

@@ -6,6 +6,7 @@
  * Every adapter (memory, sqlite, postgres+redis) passes the same conformance suite.
  */
 import type { JWK } from 'jose';
+import type { LegacyProfile, SingpassAppType } from 'sgid-protocol';
 
 export interface ClientRecord {
   id: string;
@@ -23,11 +24,48 @@ export interface ClientRecord {
   updatedAt: number;
 }
 
+/**
+ * A Singpass relying party (FAPI 2.0 and the legacy flow). It authenticates with
+ * `private_key_jwt`, so the provider keeps its public keys (or where to fetch them) and no
+ * secret at all.
+ */
+export interface SingpassClientRecord {
+  /** 32 alphanumerics, like Singpass's. */
+  id: string;
+  name: string;
+  description: string;
+  /** Login apps get the ID token only (and must send authentication_context_type); Myinfo apps also userinfo. */
+  appType: SingpassAppType;
+  /** The most this client may request, `openid` included. */
+  scopes: string[];
+  /** Exact strings; matched byte for byte. */
+  redirectUris: string[];
+  /** The client's public JWKS, inline (validated at registration) — or `jwksUri`, never both. */
+  jwks?: { keys: JWK[] };
+  /** Where the client publishes its JWKS (fetched with a 3 s timeout, cached for an hour). */
+  jwksUri?: string;
+  /** The legacy flow's ID token shape for this client. */
+  legacyProfile: LegacyProfile;
+  /** `acr_values` the client is allowed to ask for at PAR (Singpass whitelists them per app). */
+  acrValues: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
 export type SigningKeyStatus = 'next' | 'active' | 'retired';
+
+/**
+ * Which provider key set a key belongs to: sgID's RS256 ID-token keys (`sgid`, the default for
+ * records written before there were families), Singpass's ES256 signing keys (`singpass`), and
+ * the encryption key Singpass publishes beside them (`singpass-enc`).
+ */
+export type KeyFamily = 'sgid' | 'singpass' | 'singpass-enc';
 
 export interface SigningKeyRecord {
   kid: string;
-  /** Private JWK (RS256). Provider keys must be kept; client keys never are. */
+  /** Absent: `sgid`. */
+  family?: KeyFamily;
+  /** Private JWK (RS256, ES256 or ECDH-ES). Provider keys must be kept; client keys never are. */
   privateJwk: JWK;
   /** next: published, not yet signing; active: signing; retired: published until tokens expire. */
   status: SigningKeyStatus;
@@ -47,7 +85,19 @@ export interface PersonaRecord {
 }
 
 /** Kinds of short-lived records. */
-export type EphemeralKind = 'login' | 'code' | 'token' | 'used-code' | 'rate';
+export type EphemeralKind =
+  | 'login'
+  | 'code'
+  | 'token'
+  | 'used-code'
+  | 'rate'
+  // Singpass: pushed requests (request_uri), codes, access tokens, redeemed-code markers, and
+  // the replay cache of client assertion and DPoP proof `jti`s.
+  | 'sp-request'
+  | 'sp-code'
+  | 'sp-token'
+  | 'sp-used-code'
+  | 'replay';
 
 export interface DurableStore {
   getClient(id: string): Promise<ClientRecord | undefined>;
@@ -55,6 +105,12 @@ export interface DurableStore {
   /** Insert or replace. */
   putClient(client: ClientRecord): Promise<void>;
   deleteClient(id: string): Promise<boolean>;
+
+  getSingpassClient(id: string): Promise<SingpassClientRecord | undefined>;
+  listSingpassClients(): Promise<SingpassClientRecord[]>;
+  /** Insert or replace. */
+  putSingpassClient(client: SingpassClientRecord): Promise<void>;
+  deleteSingpassClient(id: string): Promise<boolean>;
 
   listKeys(): Promise<SigningKeyRecord[]>;
   /** Insert or replace. */

@@ -4,7 +4,7 @@
  */
 import { systemClock } from '../../clock.js';
 import type { Clock } from '../../clock.js';
-import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, Store } from '../types.js';
+import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, SingpassClientRecord, Store } from '../types.js';
 
 interface Entry {
   json: string;
@@ -17,6 +17,7 @@ const clone = <T>(v: T): T => structuredClone(v);
 export function createMemoryStore(opts: { now?: Clock } = {}): Store {
   const now = opts.now ?? systemClock;
   const clients = new Map<string, ClientRecord>();
+  const singpassClients = new Map<string, SingpassClientRecord>();
   const keys = new Map<string, SigningKeyRecord>();
   const personas = new Map<string, PersonaRecord>();
   const settings = new Map<string, string>();
@@ -46,6 +47,19 @@ export function createMemoryStore(opts: { now?: Clock } = {}): Store {
     },
     async deleteClient(id) {
       return clients.delete(id);
+    },
+    async getSingpassClient(id) {
+      const c = singpassClients.get(id);
+      return c && clone(c);
+    },
+    async listSingpassClients() {
+      return [...singpassClients.values()].map(clone);
+    },
+    async putSingpassClient(c) {
+      singpassClients.set(c.id, clone(c));
+    },
+    async deleteSingpassClient(id) {
+      return singpassClients.delete(id);
     },
     async listKeys() {
       return [...keys.values()].map(clone);

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import type { QueryResultRow } from 'pg';
-import type { ClientRecord, DurableStore, PersonaRecord, SigningKeyRecord } from '../types.js';
+import type { ClientRecord, DurableStore, PersonaRecord, SigningKeyRecord, SingpassClientRecord } from '../types.js';
 import { mapPostgresError } from './errors.js';
 import { migrate, quoteIdent } from './migrations.js';
 
@@ -102,6 +102,7 @@ interface RecordRow extends QueryResultRow {
 class PostgresDurable implements PostgresDurableStore {
   readonly #pool: pg.Pool;
   readonly #clients: string;
+  readonly #singpassClients: string;
   readonly #keys: string;
   readonly #personas: string;
   readonly #settings: string;
@@ -116,6 +117,7 @@ class PostgresDurable implements PostgresDurableStore {
     this.#pool = pool;
     const s = quoteIdent(schema);
     this.#clients = `${s}.clients`;
+    this.#singpassClients = `${s}.singpass_clients`;
     this.#keys = `${s}.signing_keys`;
     this.#personas = `${s}.personas`;
     this.#settings = `${s}.settings`;
@@ -153,6 +155,28 @@ class PostgresDurable implements PostgresDurableStore {
 
   async deleteClient(id: string): Promise<boolean> {
     const result = await this.#query(`DELETE FROM ${this.#clients} WHERE id = $1`, [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getSingpassClient(id: string): Promise<SingpassClientRecord | undefined> {
+    const rows = await this.#records<SingpassClientRecord>(`SELECT record FROM ${this.#singpassClients} WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  listSingpassClients(): Promise<SingpassClientRecord[]> {
+    return this.#records<SingpassClientRecord>(`SELECT record FROM ${this.#singpassClients} ORDER BY created_at, id`);
+  }
+
+  async putSingpassClient(client: SingpassClientRecord): Promise<void> {
+    await this.#query(
+      `INSERT INTO ${this.#singpassClients} (id, record, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, created_at = EXCLUDED.created_at`,
+      [client.id, JSON.stringify(client), client.createdAt],
+    );
+  }
+
+  async deleteSingpassClient(id: string): Promise<boolean> {
+    const result = await this.#query(`DELETE FROM ${this.#singpassClients} WHERE id = $1`, [id]);
     return (result.rowCount ?? 0) > 0;
   }
 

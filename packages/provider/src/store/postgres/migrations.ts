@@ -41,6 +41,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'Singpass relying parties',
+    sql: `
+      CREATE TABLE singpass_clients (
+        id         text PRIMARY KEY,
+        record     jsonb NOT NULL,
+        created_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Quotes an SQL identifier (schema name) so that any string is safe to interpolate. */

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock } from '../../clock.js';
 import type { Clock } from '../../clock.js';
-import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, Store } from '../types.js';
+import type { ClientRecord, EphemeralKind, PersonaRecord, SigningKeyRecord, SingpassClientRecord, Store } from '../types.js';
 import { migrate } from './migrations.js';
 
 /** Expired records deleted per statement by sweep(). */
@@ -31,6 +31,10 @@ export function openSqliteStore(path: string, opts: { now?: Clock } = {}): Store
     listClients: db.prepare<[], { json: string }>('SELECT json FROM clients ORDER BY created_at, id'),
     putClient: db.prepare('INSERT OR REPLACE INTO clients (id, json, created_at) VALUES (?, ?, ?)'),
     deleteClient: db.prepare('DELETE FROM clients WHERE id = ?'),
+    getSingpassClient: db.prepare<[string], { json: string }>('SELECT json FROM singpass_clients WHERE id = ?'),
+    listSingpassClients: db.prepare<[], { json: string }>('SELECT json FROM singpass_clients ORDER BY created_at, id'),
+    putSingpassClient: db.prepare('INSERT OR REPLACE INTO singpass_clients (id, json, created_at) VALUES (?, ?, ?)'),
+    deleteSingpassClient: db.prepare('DELETE FROM singpass_clients WHERE id = ?'),
     listKeys: db.prepare<[], { json: string }>('SELECT json FROM signing_keys ORDER BY created_at, kid'),
     putKey: db.prepare('INSERT OR REPLACE INTO signing_keys (kid, json, created_at) VALUES (?, ?, ?)'),
     deleteKey: db.prepare('DELETE FROM signing_keys WHERE kid = ?'),
@@ -75,6 +79,19 @@ export function openSqliteStore(path: string, opts: { now?: Clock } = {}): Store
     },
     async deleteClient(id) {
       return q.deleteClient.run(id).changes > 0;
+    },
+    async getSingpassClient(id) {
+      const r = q.getSingpassClient.get(id);
+      return r ? (JSON.parse(r.json) as SingpassClientRecord) : undefined;
+    },
+    async listSingpassClients() {
+      return rows<SingpassClientRecord>(q.listSingpassClients.all());
+    },
+    async putSingpassClient(c) {
+      q.putSingpassClient.run(c.id, JSON.stringify(c), c.createdAt);
+    },
+    async deleteSingpassClient(id) {
+      return q.deleteSingpassClient.run(id).changes > 0;
     },
     async listKeys() {
       return rows<SigningKeyRecord>(q.listKeys.all());

@@ -12,6 +12,7 @@ const MIGRATIONS: string[] = [
    CREATE TABLE ephemeral (kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,
      expires_at INTEGER NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
    CREATE INDEX ephemeral_expiry ON ephemeral (expires_at);`,
+  `CREATE TABLE singpass_clients (id TEXT PRIMARY KEY, json TEXT NOT NULL, created_at INTEGER NOT NULL);`,
 ];
 
 export function migrate(db: Database): void {
