@@ -8,7 +8,7 @@ import { closest, readCommandLine } from './cli/arguments.js';
 import type { CommandLine, OptionDefinition } from './cli/arguments.js';
 import { ConfigError, OPTIONS, loadConfig, parseArgsOptions } from './config.js';
 import type { Config } from './config.js';
-import { JWKS_MAX_AGE, describeKey, rotateKeys, signingKeyAt } from './keys/key-ring.js';
+import { JWKS_MAX_AGE, describeKey, keysOf, rotateKeys, signingKeyAt } from './keys/key-ring.js';
 import { ClientInputError, createClient, publicView, validateClientInput } from './portal/clients.js';
 import type { ClientInput, ClientInputField } from './portal/clients.js';
 import { createProvider, openContext } from './provider.js';
@@ -16,6 +16,15 @@ import { openStore } from './store/index.js';
 import { StoreUnavailableError } from './store/types.js';
 import { formatTable } from './util/text-width.js';
 import { PersonaValidationError } from './wallet/personas/index.js';
+import {
+  SINGPASS_OPTIONS,
+  SINGPASS_SUBCOMMANDS,
+  SINGPASS_USAGE,
+  checkSingpassCommand,
+  checkSingpassInput,
+  singpassCommand,
+  singpassProblems,
+} from './cli/singpass.js';
 
 /** Mistakes in how the command was called: printed without a stack, one line each, exit code 2. */
 class UsageError extends Error {
@@ -40,6 +49,7 @@ Usage:
   sgid-provider keys list                     the provider's signing keys
   sgid-provider keys rotate                   publish a new signing key; it signs after --key-rotation-delay
   sgid-provider scopes [--json]               the data catalog
+${SINGPASS_USAGE}
 
 Options (every option also reads its environment variable):
 ${Object.values(OPTIONS)
@@ -61,6 +71,7 @@ const COMMAND_OPTIONS: Record<string, OptionDefinition> = {
   'redirect-uri': { type: 'string', multiple: true },
   'public-key': { type: 'string' },
   id: { type: 'string' },
+  ...SINGPASS_OPTIONS,
 };
 
 /** Each command with its subcommands, so that a missing or mistyped one gets a useful answer. */
@@ -70,6 +81,7 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
   personas: ['list'],
   keys: ['list', 'rotate'],
   scopes: [],
+  singpass: SINGPASS_SUBCOMMANDS,
 };
 
 const FIELD_FLAGS: Record<ClientInputField, string> = {
@@ -118,6 +130,7 @@ function checkCommand(positionals: readonly string[]): string[] {
       return [`unknown command "${command} ${sub}"${guess ? `; did you mean "${command} ${guess}"?` : ''} (use ${subs.map((x) => `${command} ${x}`).join(', ')})`];
     }
     if (command === 'clients' && sub === 'delete') expected = 1;
+    if (command === 'singpass') return checkSingpassCommand(positionals);
   }
   const args = subs.length > 0 ? extra : positionals.slice(1);
   if (command === 'clients' && sub === 'delete' && args.length === 0) {
@@ -165,6 +178,7 @@ function clientInputFromFlags(values: Values): { input?: ClientInput; id?: strin
 function checkCommandInput(positionals: readonly string[], values: Values): string[] {
   const [command, sub] = positionals;
   if (command === 'clients' && sub === 'create') return clientInputFromFlags(values).problems;
+  if (command === 'singpass') return checkSingpassInput(positionals, values);
   return [];
 }
 
@@ -255,7 +269,7 @@ async function keysCommand(sub: string | undefined, values: Values, config: Conf
       return;
     }
     const now = Date.now();
-    const keys = await ctx.store.listKeys();
+    const keys = keysOf(await ctx.store.listKeys(), 'sgid');
     const signing = signingKeyAt(keys, now);
     const rows = keys.map((k) => ({
       kid: k.kid,
@@ -277,6 +291,8 @@ function problemsOf(err: unknown): string[] | undefined {
   if (err instanceof ClientInputError) return err.problems.map((p) => `${FIELD_FLAGS[p.field]}: ${p.message}`);
   if (err instanceof UsageError || err instanceof ConfigError) return [...err.problems];
   if (err instanceof PersonaValidationError) return err.message.split('\n');
+  const singpass = singpassProblems(err);
+  if (singpass) return singpass;
   return undefined;
 }
 
@@ -335,6 +351,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'keys':
         await keysCommand(sub, values, config);
+        return 0;
+      case 'singpass':
+        await singpassCommand(positionals, values, config);
         return 0;
       default: // scopes
         if (values['json']) print(JSON.stringify(SCOPES, null, 2));

@@ -31,7 +31,7 @@ function roleOf(file: string): string | undefined {
 }
 
 function layerOf(file: string): Layer {
-  if (['http.ts', 'provider.ts', 'cli.ts', 'index.ts'].includes(file)) return 'entry';
+  if (['http.ts', 'provider.ts', 'cli.ts', 'index.ts'].includes(file) || file.startsWith('cli/')) return 'entry';
   if (roleOf(file)) return 'role';
   if (file.startsWith('views/')) return 'views';
   if (file.startsWith('login/')) return 'login';

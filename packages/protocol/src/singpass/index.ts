@@ -1,2 +1,3 @@
 export * from './wire.js';
 export * from './myinfo.js';
+export * from './jwks.js';
