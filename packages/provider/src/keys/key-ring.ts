@@ -15,7 +15,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { JWK } from 'jose';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
-import type { SigningKeyRecord, Store } from '../store/types.js';
+import type { KeyFamily, SigningKeyRecord, Store } from '../store/types.js';
 
 export interface ActiveKey {
   kid: string;
@@ -38,16 +38,32 @@ export const JWKS_MAX_AGE = 300;
 /** How often the ring re-reads the keys; a rotation's delay must be longer than this. */
 export const KEY_RELOAD_MS = 1_000;
 
-export async function createSigningKey(activateAt: number, createdAt = Date.now()): Promise<SigningKeyRecord> {
-  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
-  const privateJwk = await exportJWK(privateKey);
-  const kid = await calculateJwkThumbprint(privateJwk, 'sha256');
-  return { kid, privateJwk: { ...privateJwk, kid, alg: 'RS256', use: 'sig' }, status: 'next', createdAt, activateAt };
+/** The algorithm and use of each family's keys. */
+const FAMILY: Readonly<Record<KeyFamily, { alg: string; use: 'sig' | 'enc' }>> = {
+  sgid: { alg: 'RS256', use: 'sig' },
+  singpass: { alg: 'ES256', use: 'sig' },
+  'singpass-enc': { alg: 'ECDH-ES+A256KW', use: 'enc' },
+};
+
+export const familyOf = (k: SigningKeyRecord): KeyFamily => k.family ?? 'sgid';
+
+/** The keys of one family. */
+export function keysOf(keys: readonly SigningKeyRecord[], family: KeyFamily): SigningKeyRecord[] {
+  return keys.filter((k) => familyOf(k) === family);
 }
 
+export async function createSigningKey(activateAt: number, createdAt = Date.now(), family: KeyFamily = 'sgid'): Promise<SigningKeyRecord> {
+  const { alg, use } = FAMILY[family];
+  const { privateKey } = await generateKeyPair(alg, alg === 'RS256' ? { modulusLength: 2048, extractable: true } : { crv: 'P-256', extractable: true });
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(privateJwk, 'sha256');
+  return { kid, ...(family === 'sgid' ? {} : { family }), privateJwk: { ...privateJwk, kid, alg, use }, status: 'next', createdAt, activateAt };
+}
+
+/** The public JWK of a provider key: no private member ever leaves. */
 function publicPart(jwk: JWK): JWK {
-  const { kty, n, e, kid } = jwk;
-  return { kty, n, e, kid, alg: 'RS256', use: 'sig' };
+  const { kty, kid, alg, use } = jwk;
+  return kty === 'RSA' ? { kty, n: jwk.n, e: jwk.e, kid, alg, use } : { kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg, use };
 }
 
 /** Which key signs at `now`: the latest-activated one. */
@@ -71,11 +87,16 @@ export function describeKey(k: SigningKeyRecord, signing: SigningKeyRecord | und
 }
 
 export class KeyRing {
+  /** sgID's keys. */
   private keys: SigningKeyRecord[] = [];
+  /** Singpass's signing keys and its encryption key. */
+  private singpassKeys: SigningKeyRecord[] = [];
+  private singpassEncKeys: SigningKeyRecord[] = [];
   private loadedAt = 0;
   private reloading: Promise<void> | undefined;
   private readonly imported = new Map<string, KeyObject>();
   private jwksCache: { at: number; body: string } | undefined;
+  private singpassJwksCache: { at: number; body: string } | undefined;
   private readonly reloadMs: number;
   private readonly now: Clock;
 
@@ -87,29 +108,41 @@ export class KeyRing {
     this.now = opts.now ?? systemClock;
   }
 
-  /** Loads the keys, creating the first one when the store has none (one winner across processes). */
+  /**
+   * Loads the keys, creating the first key of each family when the store has none (one winner
+   * across processes): sgID's RS256 key, Singpass's ES256 signing key and its encryption key.
+   */
   async init(): Promise<void> {
     await this.reload();
-    if (this.keys.length === 0) {
-      const first = await createSigningKey(0, this.now());
+    const families: [KeyFamily, string, () => SigningKeyRecord[]][] = [
+      ['sgid', 'first-signing-kid', () => this.keys],
+      ['singpass', 'first-singpass-signing-kid', () => this.singpassKeys],
+      ['singpass-enc', 'first-singpass-encryption-kid', () => this.singpassEncKeys],
+    ];
+    for (const [family, setting, loaded] of families) {
+      if (loaded().length > 0) continue;
+      const first = await createSigningKey(0, this.now(), family);
       // Processes starting together on one store agree on the first key through initSetting.
-      const winner = await this.store.initSetting('first-signing-kid', first.kid);
+      const winner = await this.store.initSetting(setting, first.kid);
       if (winner === first.kid) await this.store.putKey({ ...first, status: 'active' });
       await this.reload();
       // Lost the race: the winner stores its key just after winning; wait for it a little.
-      for (let i = 0; i < 50 && this.keys.length === 0; i++) {
+      for (let i = 0; i < 50 && loaded().length === 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         await this.reload();
       }
-      if (this.keys.length === 0) throw new Error('no signing key in the store after creating one');
+      if (loaded().length === 0) throw new Error(`no ${family} key in the store after creating one`);
     }
   }
 
   private async reload(): Promise<void> {
     const keys = await this.store.listKeys();
-    this.keys = keys;
+    this.keys = keysOf(keys, 'sgid');
+    this.singpassKeys = keysOf(keys, 'singpass');
+    this.singpassEncKeys = keysOf(keys, 'singpass-enc');
     this.loadedAt = this.now();
     this.jwksCache = undefined;
+    this.singpassJwksCache = undefined;
     for (const kid of this.imported.keys()) if (!keys.some((k) => k.kid === kid)) this.imported.delete(kid);
   }
 
@@ -127,18 +160,42 @@ export class KeyRing {
       .finally(() => (this.reloading = undefined));
   }
 
-  /** The key that signs now, imported (cached). */
-  async active(): Promise<ActiveKey> {
-    this.fresh();
-    const rec = signingKeyAt(this.keys, this.now());
-    if (!rec) throw new Error('no active signing key: run `sgid-provider keys list`');
+  private importKey(rec: SigningKeyRecord): KeyObject {
     let key = this.imported.get(rec.kid);
     if (!key) {
       // Imported once per kid: parsing the JWK into a key costs far more than a signature.
       key = createPrivateKey({ key: rec.privateJwk as JsonWebKey, format: 'jwk' });
       this.imported.set(rec.kid, key);
     }
-    return { kid: rec.kid, key };
+    return key;
+  }
+
+  /** The key that signs sgID ID tokens now, imported (cached). */
+  async active(): Promise<ActiveKey> {
+    this.fresh();
+    const rec = signingKeyAt(this.keys, this.now());
+    if (!rec) throw new Error('no active signing key: run `sgid-provider keys list`');
+    return { kid: rec.kid, key: this.importKey(rec) };
+  }
+
+  /** The ES256 key that signs Singpass ID tokens, access tokens and userinfo now. Synchronous: it sits on the hot path. */
+  singpassSigning(): ActiveKey {
+    this.fresh();
+    const rec = signingKeyAt(this.singpassKeys, this.now());
+    if (!rec) throw new Error('no active Singpass signing key: run `sgid-provider singpass keys list`');
+    return { kid: rec.kid, key: this.importKey(rec) };
+  }
+
+  /** Singpass's JWKS body: its ES256 signing keys (next, active, retiring) and its encryption key. */
+  singpassJwks(): string {
+    this.fresh();
+    const now = this.now();
+    if (this.singpassJwksCache && now - this.singpassJwksCache.at < 1_000) return this.singpassJwksCache.body;
+    const live = (k: SigningKeyRecord) => k.removeAt === undefined || k.removeAt > now;
+    const keys = [...this.singpassKeys.filter(live), ...this.singpassEncKeys.filter(live)].map((k) => publicPart(k.privateJwk));
+    const body = JSON.stringify({ keys });
+    this.singpassJwksCache = { at: now, body };
+    return body;
   }
 
   /** The JWKS body (public keys only): next, active and retiring keys. Cached between reloads. */
@@ -165,9 +222,15 @@ export class KeyRing {
  * rotation that is still waiting to sign (it signs until the new key takes over) — so that no
  * key stays published for ever. `tokenTtlSeconds` must be the servers' --token-ttl.
  */
-export async function rotateKeys(store: Store, delaySeconds: number, tokenTtlSeconds: number, now = Date.now()): Promise<SigningKeyRecord> {
-  const keys = await store.listKeys();
-  const next = await createSigningKey(now + delaySeconds * 1000, now);
+export async function rotateKeys(
+  store: Store,
+  delaySeconds: number,
+  tokenTtlSeconds: number,
+  now = Date.now(),
+  family: KeyFamily = 'sgid',
+): Promise<SigningKeyRecord> {
+  const keys = keysOf(await store.listKeys(), family);
+  const next = await createSigningKey(now + delaySeconds * 1000, now, family);
   // Published first: from here on, every process's next reload (within a second) serves it.
   await store.putKey(next);
   const removeAt = next.activateAt! + tokenTtlSeconds * 1000;
