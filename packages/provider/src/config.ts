@@ -32,6 +32,7 @@ export const OPTIONS = {
   keyRotationDelay: { flag: 'key-rotation-delay', env: 'SGID_KEY_ROTATION_DELAY', kind: 'integer', default: 600, scope: 'storage', description: '`keys rotate`: seconds a new key is published before it signs (lets relying parties refresh their JWKS cache).' },
   authFailureLimit: { flag: 'auth-failure-limit', env: 'SGID_AUTH_FAILURE_LIMIT', kind: 'integer', default: 10, scope: 'server', description: 'Failed client authentications per client id per minute before the token endpoint answers 429.' },
   adminToken: { flag: 'admin-token', env: 'SGID_ADMIN_TOKEN', kind: 'string', scope: 'server', description: 'Protects the developer portal: sign in with this token. Without it the portal is open (dev mode).' },
+  singpassAssertionAud: { flag: 'singpass-assertion-aud', env: 'SGID_SINGPASS_ASSERTION_AUD', kind: 'string', default: 'issuer-or-endpoint', scope: 'server', description: 'Singpass client assertions: "issuer" accepts only aud = the issuer (as the docs say); "issuer-or-endpoint" also the URL of the endpoint called (as Singpass\'s Java demo sends, and the real service appears to accept).' },
   logLevel: { flag: 'log-level', env: 'SGID_LOG_LEVEL', kind: 'string', default: 'info', scope: 'server', description: 'JSON log level: fatal, error, warn, info, debug or silent.' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -54,7 +55,25 @@ export interface Config {
   keyRotationDelay: number;
   authFailureLimit: number;
   adminToken?: string;
+  singpassAssertionAud: 'issuer' | 'issuer-or-endpoint';
   logLevel: string;
+  /**
+   * Singpass lifetimes in seconds, for tests only (no flag: the real service's values are not
+   * a choice): request_uri 60, FAPI code 60, legacy code 120, access token 1800, ID token 600.
+   */
+  singpassLifetimes?: Partial<SingpassLifetimes>;
+  /** How relying parties' JWKS URLs are fetched, for tests only (Singpass's: 3 s, 1 h, 60 s). */
+  singpassJwksFetch?: { timeoutMs?: number; maxAgeMs?: number; minRefetchMs?: number };
+}
+
+export interface SingpassLifetimes {
+  requestUri: number;
+  code: number;
+  legacyCode: number;
+  accessToken: number;
+  idToken: number;
+  /** Clock difference tolerated in assertions and proofs. */
+  clockSkew: number;
 }
 
 /**
@@ -129,6 +148,11 @@ export function loadConfig(
       if (!(c[n] > 0)) throw new ConfigError(`--${OPTIONS[n].flag} / ${OPTIONS[n].env}: must be greater than 0`);
     });
   }
+  check(() => {
+    if (c.singpassAssertionAud !== 'issuer' && c.singpassAssertionAud !== 'issuer-or-endpoint') {
+      throw new ConfigError(`--singpass-assertion-aud / SGID_SINGPASS_ASSERTION_AUD: "${String(c.singpassAssertionAud)}" is not "issuer" or "issuer-or-endpoint"`);
+    }
+  });
   check(() => {
     if (!LOG_LEVELS.includes(c.logLevel)) {
       throw new ConfigError(`--log-level / SGID_LOG_LEVEL: "${c.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);

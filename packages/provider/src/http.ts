@@ -13,6 +13,7 @@ import type { ProviderContext } from './context.js';
 import { observe, renderMetrics } from './metrics.js';
 import { portalRoutes } from './portal/routes.js';
 import { relayRoutes } from './relay/routes.js';
+import { singpassRoutes } from './singpass/routes.js';
 import { StoreUnavailableError } from './store/types.js';
 import { errorPage } from './views/layout.js';
 import { homePage } from './views/home-page.js';
@@ -20,8 +21,11 @@ import { walletRoutes } from './wallet/routes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** How errors of this route are answered: JSON (default), an HTML page, or JSON + WWW-Authenticate. */
-    errorFormat?: 'json' | 'page' | 'bearer';
+    /**
+     * How errors of this route are answered: JSON (default), an HTML page, or JSON with a
+     * WWW-Authenticate challenge (Bearer for sgID's userinfo, DPoP for Singpass's).
+     */
+    errorFormat?: 'json' | 'page' | 'bearer' | 'dpop';
   }
 }
 
@@ -132,6 +136,9 @@ function sendError(ctx: ProviderContext, err: unknown, req: FastifyRequest, repl
       'www-authenticate',
       `Bearer realm="${quoteHeader(ctx.config.issuer)}", error="${e.error}", error_description="${quoteHeader(e.message)}"`,
     );
+  } else if (format === 'dpop' && e.status < 500) {
+    // RFC 9449 §7.1: the DPoP scheme, with the algorithms a proof may use.
+    reply.header('www-authenticate', `DPoP error="${e.error}", error_description="${quoteHeader(e.message)}", algs="ES256 ES384 ES512"`);
   }
   return reply.type('application/json').send(e.toJSON());
 }
@@ -227,6 +234,7 @@ export async function buildApp(ctx: ProviderContext): Promise<FastifyInstance> {
   app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(renderMetrics(ctx.metrics)));
 
   relayRoutes(app, ctx);
+  singpassRoutes(app, ctx);
   walletRoutes(app, ctx);
   portalRoutes(app, ctx);
   return app;

@@ -3,13 +3,38 @@
  * wallet, and the grant the wallet hands back. One module that the relay (sgID), the Singpass
  * endpoints and the wallet all import, so that no role imports another.
  */
-import type { EncryptedUserinfo } from 'sgid-protocol';
+import type { EncryptedUserinfo, SingpassAcr, SingpassAppType, SingpassMount } from 'sgid-protocol';
 
 /** What the wallet hands the relay when a person approves: pairwise sub + ciphertext. */
 export interface Grant {
   sub: string;
   /** Absent when only `openid` was requested. */
   encrypted?: EncryptedUserinfo;
+}
+
+/**
+ * What the wallet hands the Singpass endpoints when a person approves: who (the Singpass UUID,
+ * the ID token's `sub`) and how they authenticated. No personal data: the ID token's
+ * attributes and Myinfo items are read from the persona when they are issued, as Singpass
+ * reads Myinfo.
+ */
+export interface SingpassGrant {
+  uuid: string;
+  acr: SingpassAcr;
+  amr: string[];
+}
+
+/** What a Singpass login carries besides the common fields. */
+export interface SingpassLogin {
+  /** The mount (and so the issuer) the login was started at: its code is good only there. */
+  mount: SingpassMount;
+  appType: SingpassAppType;
+  /** FAPI: the DPoP key thumbprint bound at PAR (the DPoP header's key, or `dpop_jkt`). */
+  jkt?: string;
+  /** The client's acr_values, in its order of preference. */
+  acrValues: string[];
+  /** FAPI: `authentication_context_message`, shown in the wallet. */
+  contextMessage?: string;
 }
 
 /** Where a login stands. `expired` is never stored: it is what a missing record means. */
@@ -29,6 +54,10 @@ export interface LoginRecord {
   /** The original authorize query string, to offer a restart when the login expires. */
   authorizeQuery: string;
   status: Exclude<LoginStatus, 'expired'>;
+  /** sgID logins: the approved grant. */
   grant?: Grant;
+  /** Singpass logins (FAPI and legacy): what the login was pushed with, then the approved grant. */
+  singpass?: SingpassLogin;
+  singpassGrant?: SingpassGrant;
   expiresAt: number;
 }

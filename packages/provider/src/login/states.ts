@@ -7,7 +7,7 @@
 import { loginExpired, notFound, invalidRequest } from 'sgid-protocol';
 import type { ProviderContext } from '../context.js';
 import { randomToken, storageKey } from '../util/secrets.js';
-import type { Grant, LoginRecord, LoginStatus } from './records.js';
+import type { Grant, LoginRecord, LoginStatus, SingpassGrant } from './records.js';
 
 /** Login ids are 16 random bytes (22 characters); anything much longer is not one. */
 const MAX_ID_LENGTH = 64;
@@ -15,7 +15,7 @@ const MAX_ID_LENGTH = 64;
 /** Stores a new pending login; returns it with the poll secret that only its browser gets. */
 export async function startLogin(
   ctx: ProviderContext,
-  fields: Omit<LoginRecord, 'id' | 'pollHash' | 'status' | 'expiresAt' | 'grant'>,
+  fields: Omit<LoginRecord, 'id' | 'pollHash' | 'status' | 'expiresAt' | 'grant' | 'singpassGrant'>,
 ): Promise<{ login: LoginRecord; pollToken: string }> {
   const pollToken = randomToken(24);
   const login: LoginRecord = {
@@ -47,7 +47,7 @@ export async function loginStatus(ctx: ProviderContext, id: string, pollToken: s
   return login ? login.status : 'expired';
 }
 
-export type Answer = { status: 'approved'; grant: Grant } | { status: 'declined' };
+export type Answer = { status: 'approved'; grant: Grant } | { status: 'approved'; singpassGrant: SingpassGrant } | { status: 'declined' };
 
 /**
  * Records the wallet's answer. Only the first answer counts, even when two taps arrive at
@@ -67,9 +67,16 @@ export async function answerLogin(ctx: ProviderContext, login: LoginRecord, answ
  * The answer, delivered once to the browser that started the login: the login record (now
  * out of the store) with its grant, or null while the person has not answered yet.
  */
-export async function takeAnswer(ctx: ProviderContext, id: string, pollToken: string | undefined): Promise<LoginRecord | null> {
+export async function takeAnswer(
+  ctx: ProviderContext,
+  id: string,
+  pollToken: string | undefined,
+  protocol: 'sgid' | 'singpass' = 'sgid',
+): Promise<LoginRecord | null> {
   const login = await loadForBrowser(ctx, id, pollToken);
   if (!login) throw loginExpired('This sign-in request has expired. Go back to the app and start again.');
+  // An sgID login's answer is collected from the sgID page only, a Singpass one from Singpass's.
+  if ((login.singpass !== undefined) !== (protocol === 'singpass')) throw notFound('no such login here');
   if (login.status === 'pending') return null;
   // Consume: the answer is delivered once, even if the browser continues twice at once.
   const taken = await ctx.store.consume<LoginRecord>('login', id);

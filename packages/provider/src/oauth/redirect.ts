@@ -1,3 +1,4 @@
+/** Redirects back to a client's registered redirect URI, for every protocol. */
 import type { OAuthError } from 'sgid-protocol';
 
 /** Adds parameters to a registered redirect URI, keeping any query it already has. */

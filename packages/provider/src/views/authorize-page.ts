@@ -15,6 +15,13 @@ export interface AuthorizePageModel {
   expiresAt: number;
   /** The provider's time now (its clock decides when the login expires). */
   now: number;
+  /** Which service the page speaks for (default sgID). */
+  service?: 'sgID' | 'Singpass';
+  /**
+   * What an expired code offers: a new QR code (default), or — when the request cannot be
+   * made again here (a Singpass request_uri is single use) — the way back to the app.
+   */
+  restartLabel?: string;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -43,7 +50,7 @@ export async function authorizePage(m: AuthorizePageModel): Promise<string> {
       data: { 'status-url': m.statusUrl, 'continue-url': m.continueUrl, 'expires-at': String(m.expiresAt) },
     },
     html`<section class="card qr-card" aria-labelledby="qr-title">
-<p class="eyebrow">sgID · Log in with the Singpass app</p>
+<p class="eyebrow">${m.service ?? 'sgID'} · Log in with the Singpass app</p>
 <h1 id="qr-title">Log in to ${m.clientName}</h1>
 <ol class="qr-steps">
 <li>Open the Singpass app on your phone.</li>
@@ -58,7 +65,7 @@ export async function authorizePage(m: AuthorizePageModel): Promise<string> {
 <div id="expired" class="expired" hidden>
 <h2>This QR code has expired</h2>
 <p>For your security, a QR code can be used only for a few minutes. Nothing was shared with ${m.clientName}.</p>
-<p><a class="button" id="restart" href="${m.restartUrl}">Get a new QR code</a></p>
+<p><a class="button" id="restart" href="${m.restartUrl}">${m.restartLabel ?? 'Get a new QR code'}</a></p>
 </div>
 ${
   loopback

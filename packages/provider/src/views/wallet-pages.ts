@@ -1,8 +1,15 @@
 /** The simulated Singpass app: persona sign-in, consent, and the answer. Phone-sized pages. */
-import { getScope } from 'sgid-protocol';
-import type { ClientRecord } from '../store/types.js';
+import { getMyinfoItem, getScope } from 'sgid-protocol';
+import type { SingpassAppType, SubAttributes } from 'sgid-protocol';
 import type { Persona } from '../wallet/personas/index.js';
-import { describeValue } from '../wallet/personas/index.js';
+import { describeMyinfo, describeValue } from '../wallet/personas/index.js';
+
+/** What the wallet shows of the app a person is logging in to (an sgID or a Singpass client). */
+export interface ClientShown {
+  name: string;
+  description: string;
+}
+type ClientRecord = ClientShown;
 import { html } from './html.js';
 import type { Html } from './html.js';
 import { page } from './layout.js';
@@ -79,6 +86,72 @@ ${fields.map((s) => {
 </form>
 <p class="hint">If you decline, nothing is shared and ${client.name} is told that you declined.</p>
 <p><a href="/wallet/${loginId}">Not ${personaName(persona)}? Choose another test person</a></p>
+</section>`,
+  );
+}
+
+/** What the ID token will tell a Login app about the person, in words. */
+const SUB_ATTRIBUTE_LABELS: Readonly<Record<keyof SubAttributes, string>> = {
+  account_type: 'Account type',
+  identity_number: 'NRIC / FIN',
+  identity_coi: 'Country of issue',
+  name: 'Full name',
+  email: 'Email address',
+  mobileno: 'Mobile number',
+};
+
+export interface SingpassConsentModel {
+  loginId: string;
+  client: ClientShown;
+  persona: Persona;
+  appType: SingpassAppType;
+  /** Login apps: the ID token's sub_attributes. */
+  attributes?: SubAttributes;
+  /** Myinfo apps: each requested item and its value. */
+  items?: [item: string, value: unknown][];
+  /** The Login app's authentication_context_message, if it sent one. */
+  contextMessage?: string;
+  /** Level of assurance asked for, in words. */
+  assurance: string;
+}
+
+/** The Singpass consent screen: a Login app's ID-token attributes, or a Myinfo app's items. */
+export function singpassConsentPage(m: SingpassConsentModel): string {
+  const { client, persona } = m;
+  const attributes = Object.entries(m.attributes ?? {}) as [keyof SubAttributes, string][];
+  return page(
+    phone(`Log in to ${client.name} with Singpass?`),
+    html`${appBar}
+<section class="card consent" aria-labelledby="wallet-title">
+${steps(2)}
+<p class="eyebrow">Logged in as ${personaName(persona)} (${persona.id})</p>
+<h1 id="wallet-title"><span class="consent-lead">${m.appType === 'myinfo' ? 'Share your Myinfo with' : 'Log in to'}</span> ${client.name}?</h1>
+${client.description ? html`<p class="client-description">${client.description}</p>` : ''}
+${m.contextMessage ? html`<p class="context-message" data-testid="context-message">${client.name} says: <strong>${m.contextMessage}</strong></p>` : ''}
+<p class="hint">Singpass login · ${m.assurance}</p>
+${
+  m.appType === 'myinfo'
+    ? html`<p>${client.name} is asking for the following information from Myinfo.</p>
+<dl class="fields" aria-label="Myinfo items ${client.name} will receive">
+${(m.items ?? []).map(([item, value]) => {
+  const def = getMyinfoItem(item);
+  return html`<div class="field"><dt>${def?.label ?? item}</dt><dd><span class="field-value">${describeMyinfo(item, value)}</span><span class="field-help">${def?.description ?? ''}</span></dd></div>`;
+})}
+</dl>`
+    : attributes.length === 0
+      ? html`<p>${client.name} will know it is you (by your Singpass identifier for apps), and nothing else.</p>`
+      : html`<p>${client.name} will receive your Singpass identifier and:</p>
+<dl class="fields" aria-label="Information ${client.name} will receive">
+${attributes.map(([k, v]) => html`<div class="field"><dt>${SUB_ATTRIBUTE_LABELS[k] ?? k}</dt><dd><span class="field-value">${v}</span></dd></div>`)}
+</dl>`
+}
+<form method="post" action="/wallet/${m.loginId}/decision" class="decision">
+<input type="hidden" name="persona" value="${persona.id}">
+<button type="submit" name="decision" value="approve" class="button" autofocus>Approve</button>
+<button type="submit" name="decision" value="decline" class="button secondary">Decline</button>
+</form>
+<p class="hint">If you decline, nothing is shared and ${client.name} is told that you declined.</p>
+<p><a href="/wallet/${m.loginId}">Not ${personaName(persona)}? Choose another test person</a></p>
 </section>`,
   );
 }

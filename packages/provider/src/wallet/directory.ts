@@ -56,6 +56,14 @@ export class PersonaDirectory {
     return (await this.list(today)).find((p) => p.id === id);
   }
 
+  /** The persona with this Singpass UUID (the `sub` of a Singpass login). */
+  async byUuid(uuid: string, today = new Date()): Promise<Persona | undefined> {
+    const found = (await this.list(today)).find((p) => p.uuid === uuid);
+    if (found || !this.extra) return found;
+    this.extra = undefined;
+    return (await this.list(today)).find((p) => p.uuid === uuid);
+  }
+
   /** Adds or replaces extra personas in the store. */
   async add(personas: readonly Persona[]): Promise<void> {
     for (const p of personas) await this.store.putPersona({ id: p.id, data: p, createdAt: this.now() });

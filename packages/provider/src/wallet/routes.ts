@@ -1,10 +1,16 @@
 /** The wallet's pages: /wallet/:login → persona → consent → approve or decline. */
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context.js';
+import { SINGPASS_ACR, getMyinfoItem } from 'sgid-protocol';
 import { grantFor } from '../login/grant.js';
+import type { LoginRecord } from '../login/records.js';
+import { singpassGrantFor } from '../login/singpass-grant.js';
 import { answerLogin, loadLogin } from '../login/states.js';
-import { consentPage, personaPickerPage, walletDonePage, walletMessagePage } from '../views/wallet-pages.js';
-import { releaseValues } from './personas/index.js';
+import type { Answer } from '../login/states.js';
+import type { ClientRecord, SingpassClientRecord } from '../store/types.js';
+import { consentPage, personaPickerPage, singpassConsentPage, walletDonePage, walletMessagePage } from '../views/wallet-pages.js';
+import type { Persona } from './personas/index.js';
+import { personInfo, releaseValues, subAttributes } from './personas/index.js';
 
 const EXPIRED = walletMessagePage(
   'This login has expired',
@@ -19,11 +25,41 @@ const PAGE = { config: { errorFormat: 'page' as const } };
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? undefined : v);
 
 export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
-  const load = async (id: string) => {
+  type Found = { login: LoginRecord } & ({ kind: 'sgid'; client: ClientRecord } | { kind: 'singpass'; client: SingpassClientRecord });
+  const load = async (id: string): Promise<Found | undefined> => {
     const login = await loadLogin(ctx, id);
-    const client = login && (await ctx.store.getClient(login.clientId));
-    return login && client ? { login, client } : undefined;
+    if (!login) return undefined;
+    if (login.singpass) {
+      const client = await ctx.store.getSingpassClient(login.clientId);
+      return client ? { login, kind: 'singpass', client } : undefined;
+    }
+    const client = await ctx.store.getClient(login.clientId);
+    return client ? { login, kind: 'sgid', client } : undefined;
   };
+
+  const consent = (found: Found, persona: Persona): string => {
+    const { login } = found;
+    if (found.kind === 'sgid') return consentPage(login.id, found.client, persona, login.scopes, releaseValues(persona, login.scopes, new Date(ctx.now())));
+    const acr = singpassGrantFor(persona, login.singpass!).acr;
+    const attributes = subAttributes(persona, login.scopes);
+    return singpassConsentPage({
+      loginId: login.id,
+      client: found.client,
+      persona,
+      appType: found.client.appType,
+      ...(attributes ? { attributes } : {}),
+      ...(found.client.appType === 'myinfo'
+        ? { items: Object.entries(personInfo(persona, login.scopes.filter((s) => getMyinfoItem(s) !== undefined))) }
+        : {}),
+      ...(login.singpass?.contextMessage ? { contextMessage: login.singpass.contextMessage } : {}),
+      assurance: acr === SINGPASS_ACR.loa3 ? 'with face verification (level 3)' : 'two-factor (level 2)',
+    });
+  };
+
+  const approve = async (found: Found, persona: Persona): Promise<Answer> =>
+    found.kind === 'singpass'
+      ? { status: 'approved', singpassGrant: singpassGrantFor(persona, found.login.singpass!) }
+      : { status: 'approved', grant: await grantFor(ctx, found.client, persona, found.login.scopes) };
 
   app.get<Req>('/wallet/:login', PAGE, async (req, reply) => {
     const found = await load(req.params.login);
@@ -43,8 +79,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     if (!persona) {
       return reply.code(400).send(walletMessagePage('Choose a test person', 'No such test person. Go back and pick one from the list.'));
     }
-    const values = releaseValues(persona, found.login.scopes, new Date(ctx.now()));
-    return consentPage(found.login.id, found.client, persona, found.login.scopes, values);
+    return consent(found, persona);
   });
 
   app.post<Req>('/wallet/:login/decision', PAGE, async (req, reply) => {
@@ -64,10 +99,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     const { login, client } = found;
     if (login.status !== 'pending') return reply.code(409).send(ANSWERED);
     if (login.expiresAt <= ctx.now()) return reply.code(410).send(EXPIRED);
-    const answer =
-      decision === 'approve' && persona
-        ? ({ status: 'approved', grant: await grantFor(ctx, client, persona, login.scopes) } as const)
-        : ({ status: 'declined' } as const);
+    const answer: Answer = decision === 'approve' && persona ? await approve(found, persona) : { status: 'declined' };
     const outcome = await answerLogin(ctx, login, answer);
     if (outcome === 'expired') return reply.code(410).send(EXPIRED);
     if (outcome === 'already-answered') return reply.code(409).send(ANSWERED);

@@ -9,5 +9,5 @@ export { RECORD_FIELDS, VACCINATION_FIELDS } from './records.js';
 export type { RecordScope } from './records.js';
 export { validatePersona, parsePersonasJson, PersonaValidationError } from './validate.js';
 export { singpassUuid, UUID_PATTERN } from './uuid.js';
-export { personInfo, myinfoItem, subAttributes, myinfoAddress, myinfoPhone, LAST_UPDATED } from './myinfo.js';
+export { personInfo, myinfoItem, subAttributes, myinfoAddress, myinfoPhone, describeMyinfo, LAST_UPDATED } from './myinfo.js';
 export { codeFor } from './myinfo-codes.js';

@@ -32,7 +32,7 @@ import {
   SEX,
   codeFor,
 } from './myinfo-codes.js';
-import { maskNric } from './derive.js';
+import { describeDate, maskNric } from './derive.js';
 import type { Persona } from './types.js';
 
 /**
@@ -266,4 +266,32 @@ export function subAttributes(persona: Persona, scopes: readonly string[]): SubA
     if ('nbr' in phone && phone.areacode.value === '65') out.mobileno = phone.nbr.value;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** A Myinfo item in words for the consent screen: what the person is about to share. */
+export function describeMyinfo(item: string, value: unknown): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return 'None';
+    if (item === 'vehicles') return value.map((v: MyinfoVehicle) => v.vehicleno.value).join(', ');
+    const names = value.map((r: { name?: { value?: string } }) => r.name?.value ?? '?');
+    return `${value.length} record${value.length === 1 ? '' : 's'}: ${names.join(', ')}`;
+  }
+  const v = value as Record<string, unknown> & MyinfoEnvelope;
+  if (v.unavailable) return 'Not on record';
+  const shape = getMyinfoItem(item)?.shape;
+  if (shape === 'address') {
+    const a = v as unknown as MyinfoAddressItem & Record<string, { value?: string }>;
+    if (a.type === 'UNFORMATTED') return [a['line1']?.value, a['line2']?.value].filter(Boolean).join(', ');
+    const unit = a['floor']?.value ? `#${a['floor'].value}-${a['unit']?.value ?? ''}` : '';
+    return [`${a['block']?.value ?? ''} ${a['street']?.value ?? ''}`.trim(), unit, a['building']?.value, `SINGAPORE ${a['postal']?.value ?? ''}`]
+      .filter((x) => x)
+      .join(', ');
+  }
+  if (shape === 'phone') {
+    const p = v as unknown as MyinfoPhone;
+    return `${p.prefix.value}${p.areacode.value} ${p.nbr.value}`;
+  }
+  if (shape === 'code') return String(v['desc'] ?? '');
+  if (shape === 'date') return describeDate(String(v['value'] ?? ''));
+  return String(v['value'] ?? '');
 }

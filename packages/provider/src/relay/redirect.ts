@@ -1,0 +1,1 @@
+export { errorRedirect, redirectTo } from '../oauth/redirect.js';
