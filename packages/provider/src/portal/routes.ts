@@ -37,6 +37,7 @@ import {
   newCsrfCookieValue,
   originAllowed,
 } from './csrf.js';
+import { singpassPortalRoutes } from './singpass-routes.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, adminTokenMatches, issueSession, sessionValid } from './session.js';
 
 /** Wrong admin tokens per client address per minute before sign-in answers 429. */
@@ -297,6 +298,9 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
         req.log.info({ clientId: client.id }, 'portal: client key pair rotated');
         return send(reply, 200, keysRotatedPage(chromeOf(req), client, pair));
       });
+
+      // ── Singpass clients (portal/singpass-routes.ts), under the same checks ─────────────────
+      singpassPortalRoutes(portal, ctx, { chromeOf, send });
 
       confirmable('delete', async (client, req, reply) => {
         if (!(await ctx.store.deleteClient(client.id))) return notFound(reply, client.id);

@@ -41,11 +41,11 @@ const FIELD_ANCHOR: Record<ClientField, string> = {
   redirectUris: 'field-redirectUris',
 };
 
-function csrfField(chrome: Pick<PortalChrome, 'csrf'>): Html {
+export function csrfField(chrome: Pick<PortalChrome, 'csrf'>): Html {
   return html`<input type="hidden" name="csrf" value="${chrome.csrf}">`;
 }
 
-function portalPage(chrome: PortalChrome, title: string, body: Html): string {
+export function portalPage(chrome: PortalChrome, title: string, body: Html): string {
   return page(
     { title: `${title} — sgID developer portal` },
     html`<header class="portal-bar">
@@ -53,6 +53,7 @@ function portalPage(chrome: PortalChrome, title: string, body: Html): string {
 <nav aria-label="Portal">
 <a href="/portal">Clients</a>
 <a href="/portal/clients/new">Register a client</a>
+<a href="/portal/singpass">Singpass clients</a>
 ${
   chrome.devMode
     ? ''

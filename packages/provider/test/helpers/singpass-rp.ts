@@ -46,6 +46,8 @@ const b64sha256 = (s: string) => createHash('sha256').update(s).digest('base64ur
 export class SingpassRp {
   readonly issuer: string;
   dpop!: KeyPair;
+  /** Send requests to this origin instead of the issuer's (another process behind the same public URL). */
+  sendTo: string | undefined;
 
   private constructor(
     readonly p: TestProvider,
@@ -91,6 +93,12 @@ export class SingpassRp {
 
   url(path: string): string {
     return `${this.issuer}${path}`;
+  }
+
+  /** Where a request for `path` goes: the issuer's URL, or the same path at `sendTo`. */
+  target(path: string): string {
+    const u = this.url(path);
+    return this.sendTo ? u.replace(new URL(this.issuer).origin, this.sendTo) : u;
   }
 
   /** A client assertion; `claims`/`header` override (a value of undefined removes the member). */
@@ -152,7 +160,7 @@ export class SingpassRp {
   }
 
   async post(path: string, form: Record<string, string> | [string, string][] | string, headers: Record<string, string> = {}): Promise<JsonResponse> {
-    const res = await fetch(this.url(path), {
+    const res = await fetch(this.target(path), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: typeof form === 'string' ? form : new URLSearchParams(form).toString(),
@@ -169,7 +177,7 @@ export class SingpassRp {
   /** GET the authorization URL; returns the status and the Location (auto-approve: a 302 with the code). */
   async authorize(requestUri: string, extra: Record<string, string> = {}, clientId = this.client.id): Promise<{ status: number; location: URL | null; html: string }> {
     const q = new URLSearchParams({ client_id: clientId, request_uri: requestUri, ...extra });
-    const res = await fetch(`${this.url('/auth')}?${q}`, { redirect: 'manual' });
+    const res = await fetch(`${this.target('/auth')}?${q}`, { redirect: 'manual' });
     const loc = res.headers.get('location');
     return { status: res.status, location: loc ? new URL(loc) : null, html: await res.text() };
   }
@@ -216,7 +224,7 @@ export class SingpassRp {
   async userinfo(accessToken: string, opts: { scheme?: string; dpop?: string | null; method?: 'GET' | 'POST' } = {}): Promise<{ status: number; headers: Headers; text: string; body: Record<string, unknown> }> {
     const method = opts.method ?? 'GET';
     const proof = opts.dpop === undefined ? await this.proof(method, this.url('/userinfo'), { accessToken }) : opts.dpop;
-    const res = await fetch(this.url('/userinfo'), {
+    const res = await fetch(this.target('/userinfo'), {
       method,
       headers: { authorization: `${opts.scheme ?? 'DPoP'} ${accessToken}`, ...(proof !== null ? { dpop: proof } : {}) },
     });
@@ -226,7 +234,7 @@ export class SingpassRp {
   /** Decrypts a JWE with this RP's key and verifies the inner JWS with the provider's JWKS. */
   async open(jwe: string): Promise<{ header: Record<string, unknown>; innerHeader: JWSHeaderParameters; payload: JWTPayload & Record<string, unknown> }> {
     const { plaintext, protectedHeader } = await compactDecrypt(jwe, this.enc.privateKey);
-    const jwks = (await (await fetch(this.url('/.well-known/keys'))).json()) as { keys: JWK[] };
+    const jwks = (await (await fetch(this.target('/.well-known/keys'))).json()) as { keys: JWK[] };
     const { payload, protectedHeader: innerHeader } = await compactVerify(new TextDecoder().decode(plaintext), createLocalJWKSet(jwks));
     return { header: protectedHeader as Record<string, unknown>, innerHeader, payload: JSON.parse(new TextDecoder().decode(payload)) };
   }
