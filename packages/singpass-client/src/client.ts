@@ -11,7 +11,7 @@ import { publicJwk, type CryptoBackend, type EcJwk, type JwsSigner } from './cry
 import { ascii, b64u, randomB64u } from './crypto/bytes.js';
 import { cryptoBackend } from './crypto/platform.js';
 import { SingpassConfigError, SingpassError, SingpassLoginError, SingpassUserinfoError } from './errors.js';
-import { isLoopbackHost, responseError, transportFetch, withRetries, type Endpoint, type RetryOptions, type Transport } from './http.js';
+import { isLoopbackHost, isRetryable, responseError, transportFetch, withRetries, type Endpoint, type RetryOptions, type Transport } from './http.js';
 import { claimError, jwtError, openJwt, type OpenedJwt } from './jwt.js';
 import { ClientKeys, type Jwks } from './keys.js';
 import { ProviderKeys } from './provider-keys.js';
@@ -260,7 +260,7 @@ export class SingpassClient {
       url = undefined;
     }
     if (!url) {
-      throw new SingpassError('ERR_DISCOVERY', `Singpass's discovery document has no valid ${name}`, 'Check that the issuer URL is a Singpass FAPI issuer (…/fapi).');
+      throw new SingpassError('ERR_DISCOVERY', `Singpass's discovery document has no valid ${name}`, 'Check the issuer: Singpass FAPI issuers end in /fapi (https://stg-id.singpass.gov.sg/fapi); the legacy issuer has no PAR.');
     }
     if (url.protocol !== 'https:' && !(this.#insecure && url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
       throw config(`the ${name} ${url.origin} is not https://`, 'Every Singpass endpoint is HTTPS; only a local provider may use http://localhost (allowHttpLoopback).', 'ERR_INSECURE_ISSUER');
@@ -289,7 +289,11 @@ export class SingpassClient {
             if (err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
               throw new SingpassError('ERR_DISCOVERY', `discovery: the document's issuer is not ${this.issuer}`, 'Use the issuer exactly as Singpass publishes it (…/fapi, no trailing slash).', { cause: err });
             }
-            throw await responseError(err, 'discovery');
+            const mapped = await responseError(err, 'discovery');
+            if (mapped.code === 'ERR_UNEXPECTED_RESPONSE' && !isRetryable(mapped)) {
+              throw new SingpassError('ERR_DISCOVERY', `no discovery document at ${this.issuer}/.well-known/openid-configuration (${mapped.message})`, 'Check the issuer: Singpass FAPI issuers end in /fapi (https://stg-id.singpass.gov.sg/fapi).', { cause: err });
+            }
+            throw mapped;
           }
         });
         for (const name of ['pushed_authorization_request_endpoint', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) this.#checkEndpoint(as, name, true);

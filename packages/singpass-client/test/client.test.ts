@@ -468,6 +468,12 @@ describe('configuration, HTTPS and discovery', () => {
     await rejects(client.authorizationUrl(), 'ERR_DISCOVERY');
   });
 
+  it('says when the issuer has no discovery document (a legacy or mistyped issuer)', async () => {
+    const err = await rejects(clientFor(double, { issuer: `${double.url}/legacy` }).authorizationUrl(), 'ERR_DISCOVERY');
+    assert.match(err.message, /no discovery document at .*\/legacy\/\.well-known\/openid-configuration/);
+    assert.match(err.hint, /end in \/fapi/);
+  });
+
   it('uses discovery for an hour, and the last good one a minute longer when a refresh fails', async () => {
     const client = clientFor(double);
     const hits = () => double.hits['/.well-known/openid-configuration'] ?? 0;
