@@ -1,11 +1,15 @@
 /**
  * CSRF protection of every portal form, stateless so that any provider process can check it:
- * a signed double-submit token. The browser holds a random value in an HttpOnly,
- * SameSite=Strict cookie; each form carries HMAC(key, value) in a hidden field. A POST is
- * accepted only when the field matches the cookie, so a page elsewhere can neither read the
- * token nor forge one (the key never leaves the provider, so even a cookie planted from a
- * sibling domain does not help). The Origin header (or, when it is "null", Sec-Fetch-Site)
- * must also say the form came from the provider's own pages.
+ * a signed double-submit token bound to the signed-in session. The browser holds a random
+ * value in an HttpOnly, SameSite=Strict cookie; each form carries HMAC(key, value ‖ session
+ * id) in a hidden field. A POST is accepted only when the field matches the cookie AND the
+ * session it is sent with. Without the binding, anyone could fetch the token of a cookie value
+ * of their choice (the sign-in page hands it out) and plant that cookie in a signed-in admin's
+ * browser from another app on the same host (cookies ignore ports); with it, the token is
+ * worth nothing without the session id, which never leaves that browser's HttpOnly cookie.
+ * The Origin header (or, when it is "null", Sec-Fetch-Site) must also say the form came from
+ * the provider's own pages. In dev mode there are no sessions (the portal is open to anyone
+ * who can reach it, so there is nothing more a planted cookie could gain).
  */
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual, randomToken } from '../util/secrets.js';
@@ -29,15 +33,15 @@ export function isCsrfCookieValue(v: string | undefined): v is string {
   return v !== undefined && /^[A-Za-z0-9_-]{32}$/.test(v);
 }
 
-/** The token that a form carries for this cookie value. */
-export function csrfToken(key: Buffer, cookieValue: string): string {
-  return createHmac('sha256', key).update(cookieValue).digest('base64url');
+/** The token that a form carries for this cookie value and session (none before sign-in). */
+export function csrfToken(key: Buffer, cookieValue: string, sessionId: string | undefined): string {
+  return createHmac('sha256', key).update(`${cookieValue}\u0000${sessionId ?? ''}`).digest('base64url');
 }
 
-/** Constant-time check of a submitted token against the browser's cookie. */
-export function csrfTokenMatches(key: Buffer, cookieValue: string | undefined, submitted: unknown): boolean {
+/** Constant-time check of a submitted token against the browser's cookie and session. */
+export function csrfTokenMatches(key: Buffer, cookieValue: string | undefined, sessionId: string | undefined, submitted: unknown): boolean {
   if (!isCsrfCookieValue(cookieValue) || typeof submitted !== 'string') return false;
-  return constantTimeEqual(csrfToken(key, cookieValue), submitted);
+  return constantTimeEqual(csrfToken(key, cookieValue, sessionId), submitted);
 }
 
 /**

@@ -4,9 +4,10 @@
  *
  * Checks of every request, in order (hooks of this plugin, so no route can forget one):
  *   1. the browser's CSRF cookie exists (set when missing) and its form token is computed;
- *   2. with an admin token: a valid signed session cookie, else GET → sign-in page, POST → 401;
- *   3. for a POST: Origin (or Sec-Fetch-Site) says it came from the portal, and the form's CSRF token
- *      matches the cookie — else 403 with a page that says so.
+ *   2. with an admin token: a session cookie whose session is open in the store, else GET →
+ *      sign-in page, POST → 401;
+ *   3. for a POST: Origin (or Sec-Fetch-Site) says it came from the portal, and the form's CSRF
+ *      token matches the cookie and the session — else 403 with a page that says so.
  * The handlers then read like the form: read → validate each field → act → render.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -38,7 +39,8 @@ import {
   originAllowed,
 } from './csrf.js';
 import { singpassPortalRoutes } from './singpass-routes.js';
-import { SESSION_COOKIE, SESSION_TTL_MS, adminTokenMatches, issueSession, sessionValid } from './session.js';
+import { SESSION_COOKIE, SESSION_TTL_MS, adminTokenMatches, endSession, loadSession, startSession } from './session.js';
+import type { PortalSession } from './session.js';
 
 /** Wrong admin tokens per client address per minute before sign-in answers 429. */
 const LOGIN_FAILURE_LIMIT = 10;
@@ -52,6 +54,8 @@ type IdReq = { Params: { id: string } };
 interface PortalState {
   cookies: Map<string, string>;
   csrfCookie: string;
+  /** The signed-in session (only with an admin token). */
+  session: PortalSession | undefined;
   chrome: PortalChrome;
 }
 
@@ -158,12 +162,12 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
           csrfCookie = newCsrfCookieValue();
           reply.header('set-cookie', serializeCookie(CSRF_COOKIE, csrfCookie, { sameSite: 'Strict', secure, maxAge: CSRF_COOKIE_MAX_AGE_S }));
         }
-        states.set(req, { cookies, csrfCookie, chrome: { devMode: adminToken === undefined, csrf: csrfToken(key, csrfCookie) } });
+        const session = adminToken === undefined ? undefined : await loadSession(ctx.store, adminToken, cookies.get(SESSION_COOKIE));
+        states.set(req, { cookies, csrfCookie, session, chrome: { devMode: adminToken === undefined, csrf: csrfToken(key, csrfCookie, session?.id) } });
 
         const path = req.url.split('?')[0]!;
         const isLogin = path === '/portal/login';
-        if (adminToken === undefined || isLogin) return;
-        if (sessionValid(adminToken, cookies.get(SESSION_COOKIE))) return;
+        if (adminToken === undefined || isLogin || session) return;
         if (req.method === 'GET' || req.method === 'HEAD') {
           return reply.redirect(`/portal/login?next=${encodeURIComponent(safeNext(path))}`, 303);
         }
@@ -172,13 +176,15 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
 
       portal.addHook('preHandler', async (req, reply) => {
         if (req.method !== 'POST') return;
+        // Signed in already (a second tab, Back to the sign-in form): nothing to do but go on.
+        if (req.url.split('?')[0] === '/portal/login' && stateOf(req).session) return reply.redirect(safeNext(bodyOf(req)['next']), 303);
         const origin = req.headers.origin;
         const site = req.headers['sec-fetch-site'];
         if (!originAllowed(origin, typeof site === 'string' ? site : undefined, publicOrigin)) {
           return send(reply, 403, portalMessagePage('Request refused', `This form was sent from another site (${origin && origin !== 'null' ? origin : 'an unknown origin'}). Portal forms are accepted only from the portal's own pages at ${publicOrigin}.`));
         }
-        const { cookies } = stateOf(req);
-        if (!csrfTokenMatches(key, cookies.get(CSRF_COOKIE), bodyOf(req)[CSRF_FIELD])) {
+        const { cookies, session } = stateOf(req);
+        if (!csrfTokenMatches(key, cookies.get(CSRF_COOKIE), session?.id, bodyOf(req)[CSRF_FIELD])) {
           return send(
             reply,
             403,
@@ -193,7 +199,7 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
       // ── sign-in ─────────────────────────────────────────────────────────────────────────
       portal.get<{ Querystring: { next?: string } }>('/login', PAGE_ERRORS, async (req, reply) => {
         const next = safeNext(req.query.next);
-        if (adminToken === undefined || sessionValid(adminToken, stateOf(req).cookies.get(SESSION_COOKIE))) return reply.redirect(next, 303);
+        if (adminToken === undefined || stateOf(req).session) return reply.redirect(next, 303);
         return send(reply, 200, loginPage(chromeOf(req).csrf, next));
       });
 
@@ -210,11 +216,17 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
           await ctx.store.increment('rate', rateKey, LOGIN_WINDOW_MS);
           return send(reply, 401, loginPage(chromeOf(req).csrf, next, 'That admin token is not correct.'));
         }
-        reply.header('set-cookie', serializeCookie(SESSION_COOKIE, issueSession(adminToken), { sameSite: 'Lax', secure, maxAge: SESSION_TTL_MS / 1000 }));
+        // A new id at every sign-in (never one the browser brought), and the old session ends.
+        await endSession(ctx.store, stateOf(req).cookies.get(SESSION_COOKIE));
+        const id = await startSession(ctx.store, adminToken);
+        reply.header('set-cookie', serializeCookie(SESSION_COOKIE, id, { sameSite: 'Lax', secure, maxAge: SESSION_TTL_MS / 1000 }));
         return reply.redirect(next, 303);
       });
 
-      portal.post('/logout', PAGE_ERRORS, async (_req, reply) => {
+      // Ends the session in the store, so that the cookie stops working on every process at
+      // once, even if a copy of it survives somewhere.
+      portal.post('/logout', PAGE_ERRORS, async (req, reply) => {
+        await endSession(ctx.store, stateOf(req).cookies.get(SESSION_COOKIE));
         reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { sameSite: 'Lax', secure, maxAge: 0 }));
         return reply.redirect(adminToken === undefined ? '/portal' : '/portal/login', 303);
       });

@@ -1,36 +1,59 @@
 /**
- * Admin sign-in for the portal when `adminToken` is configured. The session cookie is
- * stateless — `v1.<expiry ms>.<HMAC>` — so that every provider process accepts it without a
- * shared session table, and it is unforgeable without the key, which is derived from the admin
- * token itself (changing the token signs everybody out; nothing extra needs storing).
+ * Admin sign-in for the portal when `adminToken` is configured.
+ *
+ * A session is a random id in an HttpOnly cookie; its record lives in the short-lived store
+ * (Redis with PostgreSQL + Redis), under the id's hash, for `SESSION_TTL_MS`. So every
+ * provider process accepts it, and signing out deletes the record: the cookie stops working at
+ * once, on every process. (A signed stateless cookie could not be revoked before it expired.)
+ * The record is bound to the admin token it was opened with: changing the token signs
+ * everybody out.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { constantTimeEqual } from '../util/secrets.js';
+import type { Store } from '../store/types.js';
+import { constantTimeEqual, randomToken, storageKey } from '../util/secrets.js';
 
 export const SESSION_COOKIE = 'sgid_portal_session';
 /** How long a sign-in lasts. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
-function sessionKey(adminToken: string): Buffer {
-  return createHmac('sha256', adminToken).update('sgid-portal-session-v1').digest();
+interface SessionRecord {
+  /** Which admin token opened it (an HMAC of the token, never the token). */
+  admin: string;
+  createdAt: number;
+  expiresAt: number;
 }
 
-function mac(adminToken: string, expires: number): string {
-  return createHmac('sha256', sessionKey(adminToken)).update(`session.${expires}`).digest('base64url');
+/** A live session: its id is what CSRF tokens and one-time results are bound to. */
+export interface PortalSession {
+  id: string;
+  expiresAt: number;
 }
 
-/** The cookie value of a new session ending `ttlMs` from `now`. */
-export function issueSession(adminToken: string, now = Date.now(), ttlMs = SESSION_TTL_MS): string {
-  const expires = now + ttlMs;
-  return `v1.${expires}.${mac(adminToken, expires)}`;
+function adminFingerprint(adminToken: string): string {
+  return createHmac('sha256', adminToken).update('sgid-portal-session-v2').digest('base64url');
 }
 
-/** Whether a cookie value is a session signed with this admin token that has not expired. */
-export function sessionValid(adminToken: string, value: string | undefined, now = Date.now()): boolean {
-  const m = /^v1\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(value ?? '');
-  if (!m) return false;
-  const expires = Number(m[1]);
-  return constantTimeEqual(mac(adminToken, expires), m[2]!) && expires > now;
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** Opens a session; returns the cookie value (the id), which is stored only as its hash. */
+export async function startSession(store: Store, adminToken: string, now = Date.now()): Promise<string> {
+  const id = randomToken(32);
+  const record: SessionRecord = { admin: adminFingerprint(adminToken), createdAt: now, expiresAt: now + SESSION_TTL_MS };
+  await store.put('portal-session', storageKey(id), record, SESSION_TTL_MS);
+  return id;
+}
+
+/** The session a cookie value names, when it is open and was opened with this admin token. */
+export async function loadSession(store: Store, adminToken: string, cookie: string | undefined, now = Date.now()): Promise<PortalSession | undefined> {
+  if (cookie === undefined || !SESSION_ID.test(cookie)) return undefined;
+  const record = await store.get<SessionRecord>('portal-session', storageKey(cookie));
+  if (!record || record.expiresAt <= now || !constantTimeEqual(record.admin, adminFingerprint(adminToken))) return undefined;
+  return { id: cookie, expiresAt: record.expiresAt };
+}
+
+/** Ends a session everywhere (nothing happens for a value that names none). */
+export async function endSession(store: Store, cookie: string | undefined): Promise<void> {
+  if (cookie !== undefined && SESSION_ID.test(cookie)) await store.delete('portal-session', storageKey(cookie));
 }
 
 /**

@@ -84,13 +84,19 @@ export interface PersonaRecord {
   createdAt: number;
 }
 
-/** Kinds of short-lived records. */
+/**
+ * Kinds of short-lived records. `portal-session`: a signed-in portal session (signing out deletes
+ * it); `portal-result`: credentials waiting to be shown once after a portal action, encrypted
+ * to a key that only the browser holds.
+ */
 export type EphemeralKind =
   | 'login'
   | 'code'
   | 'token'
   | 'used-code'
   | 'rate'
+  | 'portal-session'
+  | 'portal-result'
   // Singpass: pushed requests (request_uri), codes, access tokens, redeemed-code markers, and
   // the replay cache of client assertion and DPoP proof `jti`s.
   | 'sp-request'
