@@ -65,11 +65,15 @@ describe('developer portal (dev mode: no admin token)', () => {
     assert.match(form.html, /<label for="field-name">Name<\/label>/);
     assert.match(form.html, /<label for="field-redirectUris">Redirect URLs<\/label>/);
 
-    const { res, html } = await b.post(
+    const { post, res, html } = await b.submit(
       '/portal/clients',
       { name: 'Ice Cream <Shop>', description: 'Buy ice cream <fast>', scopes: ['myinfo.name', 'myinfo.date_of_birth'], redirectUris: `${REDIRECT}\r\nhttp://localhost:5001/other\r\n` },
       form.html,
     );
+    // Post/redirect/get: the POST answers 303 to the page that shows the credentials once.
+    assert.equal(post.status, 303);
+    const resultUrl = post.headers.get('location')!;
+    assert.match(resultUrl, /^\/portal\/clients\/[A-Z0-9-]+\/results\/[A-Za-z0-9_-]{22}$/);
     assert.equal(res.status, 200, html.slice(0, 1000));
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.match(html, /not shown again/);
@@ -124,8 +128,11 @@ describe('developer portal (dev mode: no admin token)', () => {
 
   test('validation: each message is next to the field it concerns, linked from the summary, input kept', async () => {
     const b = new Browser(p.url);
-    const { res, html } = await b.register({ name: '  ', description: 'kept description', scopes: ['myinfo.name', 'myinfo.bogus'], redirectUris: 'not a url\nhttp://localhost/ok' });
-    assert.equal(res.status, 400);
+    const { post, res, html } = await b.register({ name: '  ', description: 'kept description', scopes: ['myinfo.name', 'myinfo.bogus'], redirectUris: 'not a url\nhttp://localhost/ok' });
+    // Refused, then redirected to the form, which shows the input and the messages (a reload too).
+    assert.equal(post.status, 303);
+    assert.match(post.headers.get('location') ?? '', /^\/portal\/clients\/new\?form=[A-Za-z0-9_-]{22}$/);
+    assert.equal(res.status, 200);
     assert.match(html, /<title>Error: Register a client/);
     assert.match(html, /class="error-summary" role="alert"/);
     assert.match(html, /<a href="#field-name">name is required/);
@@ -141,24 +148,24 @@ describe('developer portal (dev mode: no admin token)', () => {
     assert.equal((await p.store.listClients()).filter((c) => c.description === 'kept description').length, 0);
 
     const frag = await b.register({ name: 'Frag', scopes: 'myinfo.name', redirectUris: 'http://localhost/cb#x' });
-    assert.equal(frag.res.status, 400);
+    assert.equal(frag.post.status, 303);
     assert.match(frag.html, /<a href="#field-redirectUris">redirect URL &quot;http:\/\/localhost\/cb#x&quot; must not contain a fragment/);
     assert.doesNotMatch(frag.html, /href="#field-name"/);
 
     const none = await b.register({ name: 'No URLs', redirectUris: '\n \n' });
-    assert.equal(none.res.status, 400);
+    assert.equal(none.post.status, 303);
     assert.match(none.html, /at least one redirect URL is required/);
 
     const long = await b.register({ name: 'x'.repeat(101), redirectUris: REDIRECT });
-    assert.equal(long.res.status, 400);
+    assert.equal(long.post.status, 303);
     assert.match(long.html, /<a href="#field-name">name is 101 characters long; at most 100/);
   });
 
   test('every bad redirect URL is listed, in the summary and next to the field; the good ones are not', async () => {
     const b = new Browser(p.url);
     const urls = ['not a url', 'https://good.example/cb', 'ftp://files.example/cb', 'http://localhost/cb#frag', 'http://user:pw@localhost/cb'];
-    const { res, html } = await b.register({ name: 'Many URLs', scopes: 'myinfo.bogus', redirectUris: urls.join('\n') });
-    assert.equal(res.status, 400);
+    const { post, html } = await b.register({ name: 'Many URLs', scopes: 'myinfo.bogus', redirectUris: urls.join('\n') });
+    assert.equal(post.status, 303);
     const summary = scrape(html, /<div class="error-summary"[^>]*>([\s\S]*?)<\/div>/, 'error summary');
     assert.match(summary, /There are 5 problems/);
     const listed = [...summary.matchAll(/<li><a href="#([^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [m[1], decodeEntities(m[2]!)]);
@@ -200,8 +207,9 @@ describe('developer portal (dev mode: no admin token)', () => {
     assert.match(shown.html, /Changes saved/);
     assert.match(shown.html, /value="myinfo\.email" checked/);
 
-    const bad = await b.post(`/portal/clients/${id}`, { name: 'Edited again', scopes: 'myinfo.email', redirectUris: 'ftp://x/cb' }, page.html);
-    assert.equal(bad.res.status, 400);
+    const bad = await b.submit(`/portal/clients/${id}`, { name: 'Edited again', scopes: 'myinfo.email', redirectUris: 'ftp://x/cb' }, page.html);
+    assert.equal(bad.post.status, 303);
+    assert.match(bad.post.headers.get('location') ?? '', new RegExp(`^/portal/clients/${id}\\?form=`));
     assert.match(bad.html, /<a href="#field-redirectUris">redirect URL &quot;ftp:\/\/x\/cb&quot; must use http or https/);
     assert.match(bad.html, /value="Edited again"/, 'input kept');
     assert.deepEqual(await p.store.getClient(id), after1, 'nothing changed');
@@ -216,7 +224,8 @@ describe('developer portal (dev mode: no admin token)', () => {
     const confirm = await b.get(`/portal/clients/${creds.id}/rotate-secret`);
     assert.equal(confirm.res.status, 200);
     assert.match(confirm.html, /stops working at once/);
-    const done = await b.post(`/portal/clients/${creds.id}/rotate-secret`, {}, confirm.html);
+    const done = await b.submit(`/portal/clients/${creds.id}/rotate-secret`, {}, confirm.html);
+    assert.equal(done.post.status, 303);
     assert.equal(done.res.status, 200, done.html.slice(0, 500));
     assert.match(done.html, /not shown again/);
     const secret = scrape(done.html, /<code class="secret-value" id="client-secret">([^<]+)<\/code>/, 'new secret');
@@ -233,7 +242,8 @@ describe('developer portal (dev mode: no admin token)', () => {
     const creds = downloadedCredentials(reg.html);
     const confirm = await b.get(`/portal/clients/${creds.id}/rotate-keys`);
     assert.match(confirm.html, /old private key cannot decrypt/);
-    const done = await b.post(`/portal/clients/${creds.id}/rotate-keys`, {}, confirm.html);
+    const done = await b.submit(`/portal/clients/${creds.id}/rotate-keys`, {}, confirm.html);
+    assert.equal(done.post.status, 303);
     assert.equal(done.res.status, 200);
     const privateKey = scrape(done.html, /<pre class="secret-value" id="private-key"[^>]*>([^<]+)<\/pre>/, 'new private key');
     const href = scrape(done.html, /id="download-private-key" href="([^"]+)" download="[^"]+\.pem"/, 'key download');
@@ -244,6 +254,90 @@ describe('developer portal (dev mode: no admin token)', () => {
     assert.ok(!JSON.stringify(stored).includes('PRIVATE KEY'));
     // The secret is untouched.
     assert.equal(stored?.secretHash, storedHash(creds.secret));
+  });
+
+  test('a reload never repeats an action nor shows a secret again: register, rotate secret, rotate keys', async () => {
+    const b = new Browser(p.url);
+    const countNamed = async (name: string) => (await p.store.listClients()).filter((c) => c.name === name).length;
+    const reg = await b.register({ name: 'Reloaded', scopes: 'myinfo.name', redirectUris: REDIRECT });
+    const creds = downloadedCredentials(reg.html);
+    const registeredAt = reg.post.headers.get('location')!;
+
+    // The results page again (a reload, Back, a second tab): already shown, nothing done.
+    const reload = await b.get(registeredAt);
+    assert.equal(reload.res.status, 410);
+    assert.match(reload.html, /These credentials were already shown/);
+    assert.ok(!reload.html.includes(creds.secret) && !reload.html.includes('PRIVATE KEY'), 'no secret on the reload');
+    assert.ok(reload.html.includes(`href="/portal/clients/${creds.id}/rotate-secret"`), 'offers to rotate');
+    assert.equal(await countNamed('Reloaded'), 1, 'one client, however often the page is loaded');
+
+    const confirm = await b.get(`/portal/clients/${creds.id}/rotate-secret`);
+    const rotated = await b.submit(`/portal/clients/${creds.id}/rotate-secret`, {}, confirm.html);
+    const secret = scrape(rotated.html, /<code class="secret-value" id="client-secret">([^<]+)<\/code>/, 'new secret');
+    const hash = (await p.store.getClient(creds.id))!.secretHash;
+    const again = await b.get(rotated.post.headers.get('location')!);
+    assert.equal(again.res.status, 410);
+    assert.ok(!again.html.includes(secret));
+    assert.equal((await p.store.getClient(creds.id))!.secretHash, hash, 'the reload did not rotate the secret again');
+    assert.deepEqual(await tokenRequest(p, creds.id, secret), { status: 400, error: 'invalid_grant' }, 'the secret shown still works');
+
+    const keysConfirm = await b.get(`/portal/clients/${creds.id}/rotate-keys`);
+    const keys = await b.submit(`/portal/clients/${creds.id}/rotate-keys`, {}, keysConfirm.html);
+    const publicKey = (await p.store.getClient(creds.id))!.publicKey;
+    assert.equal(keys.res.status, 200);
+    assert.equal((await b.get(keys.post.headers.get('location')!)).res.status, 410);
+    assert.equal((await p.store.getClient(creds.id))!.publicKey, publicKey, 'the reload did not rotate the keys again');
+  });
+
+  test('a waiting result opens only in the browser that asked for it, and the store holds no usable secret', async () => {
+    const b = new Browser(p.url);
+    const form = await b.get('/portal/clients/new');
+    const posted = await b.post('/portal/clients', { name: 'Waiting', scopes: 'myinfo.name', redirectUris: REDIRECT }, form.html);
+    assert.equal(posted.res.status, 303);
+    const location = posted.res.headers.get('location')!;
+    const resultId = location.split('/').pop()!;
+    // The key cookie is scoped to the result page alone.
+    const keyCookie = b.setCookies.find((c) => c.startsWith('sgid_portal_result='))!;
+    assert.ok(keyCookie.includes(`Path=${location}`), keyCookie);
+    assert.match(keyCookie, /HttpOnly/);
+    assert.match(keyCookie, /SameSite=Strict/);
+    assert.match(keyCookie, /Max-Age=\d+/);
+
+    // While it waits, the store has ciphertext only: no secret, no private key in any form.
+    const waiting = await p.store.get<Record<string, unknown>>('portal-result', createHash('sha256').update(resultId).digest('base64url'));
+    assert.ok(waiting, 'control: the waiting result is found in the store');
+    assert.doesNotMatch(JSON.stringify(waiting), /PRIVATE KEY|"secret"|BEGIN/);
+
+    // Another browser with the URL (and even this browser's other cookies) cannot open it, and
+    // does not use it up.
+    const other = new Browser(p.url);
+    const elsewhere = await other.get(location);
+    assert.equal(elsewhere.res.status, 403);
+    const thief = new Browser(p.url);
+    for (const [k, v] of b.jar) thief.jar.set(k, v);
+    assert.equal((await thief.get(location)).res.status, 403, 'the page needs the key cookie of its own path');
+
+    const shown = await b.get(location);
+    assert.equal(shown.res.status, 200);
+    const creds = downloadedCredentials(shown.html);
+    assert.equal(creds.name, 'Waiting');
+    assert.ok(b.setCookies.some((c) => c.startsWith('sgid_portal_result=;') && c.includes(`Path=${location}`) && /Max-Age=0/.test(c)), 'the key cookie is cleared');
+    assert.equal(await p.store.get('portal-result', createHash('sha256').update(resultId).digest('base64url')), undefined, 'consumed');
+  });
+
+  test('a refused form survives a reload: the page it redirects to shows it again, to this browser only', async () => {
+    const b = new Browser(p.url);
+    const refused = await b.register({ name: 'Kept', description: 'typed once', scopes: 'myinfo.name', redirectUris: 'not a url' });
+    const location = refused.post.headers.get('location')!;
+    const reload = await b.get(location);
+    assert.equal(reload.res.status, 200);
+    assert.match(reload.html, /value="Kept"/);
+    assert.match(reload.html, />typed once<\/textarea>/);
+    assert.match(reload.html, /redirect URL &quot;not a url&quot; is not an absolute URL/);
+    const other = await new Browser(p.url).get(location);
+    assert.equal(other.res.status, 200);
+    assert.doesNotMatch(other.html, /typed once|not a url/, 'another browser gets an empty form');
+    assert.equal((await p.store.listClients()).filter((c) => c.name === 'Kept').length, 0);
   });
 
   test('delete after a confirmation step; the client page is then a 404', async () => {
@@ -314,9 +408,9 @@ describe('developer portal (dev mode: no admin token)', () => {
 
     // With the token it works, also as Chromium sends it under no-referrer.
     const ok = await b.post('/portal/clients', fields, form.html);
-    assert.equal(ok.res.status, 200);
+    assert.equal(ok.res.status, 303);
     const asChromium = await b.post('/portal/clients', fields, form.html, { origin: 'null', 'sec-fetch-site': 'same-origin' });
-    assert.equal(asChromium.res.status, 200);
+    assert.equal(asChromium.res.status, 303);
   });
 
   test('odd bodies get a page, never a 500', async () => {
@@ -325,15 +419,17 @@ describe('developer portal (dev mode: no admin token)', () => {
     const csrf = scrape(form.html, /name="csrf" value="([^"]+)"/, 'csrf');
     const cookie = [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const json = await fetch(`${p.url}/portal/clients`, { method: 'POST', headers: { 'content-type': 'application/json', origin: p.url, cookie }, body: JSON.stringify({ csrf, name: ['a'], scopes: 5, redirectUris: { x: 1 } }), redirect: 'manual' });
-    assert.equal(json.status, 400);
-    assert.match(await json.text(), /name is required/);
+    assert.equal(json.status, 303, 'a JSON body is read like a form: refused, with the messages on the form it redirects to');
+    const shown = await b.get(json.headers.get('location')!);
+    assert.match(shown.html, /name is required/);
     // A body that is not a form cannot carry the CSRF token: refused as a form from elsewhere.
     const text = await fetch(`${p.url}/portal/clients`, { method: 'POST', headers: { 'content-type': 'text/plain', cookie }, body: 'hello' });
     assert.equal(text.status, 403);
     assert.match(text.headers.get('content-type') ?? '', /^text\/html/);
     assert.match(await text.text(), /<h1[^>]*>This form has expired<\/h1>/);
     const dup = await b.post('/portal/clients', { name: ['a', 'b'], scopes: ['myinfo.name', 'myinfo.name'], redirectUris: [REDIRECT, REDIRECT] }, form.html);
-    assert.equal(dup.res.status, 400);
+    assert.equal(dup.res.status, 303);
+    assert.match((await b.get(dup.res.headers.get('location')!)).html, /name is required/);
   });
 
   test('the official SDK logs in with a client registered through the portal', async () => {
@@ -352,7 +448,7 @@ describe('developer portal (dev mode: no admin token)', () => {
 
     // After a key rotation in the portal, the new private key decrypts; the old one does not.
     const confirm = await b.get(`/portal/clients/${creds.id}/rotate-keys`);
-    const rotated = await b.post(`/portal/clients/${creds.id}/rotate-keys`, {}, confirm.html);
+    const rotated = await b.submit(`/portal/clients/${creds.id}/rotate-keys`, {}, confirm.html);
     const newKey = scrape(rotated.html, /<pre class="secret-value" id="private-key"[^>]*>([^<]+)<\/pre>/, 'new private key');
     const login = async (client: SgidClient) => {
       const pair = generatePkcePair();

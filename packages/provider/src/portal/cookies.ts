@@ -1,4 +1,4 @@
-/** The portal's cookies: parsed by hand (two cookies do not need a plugin), always Path=/portal. */
+/** The portal's cookies: parsed by hand (a few cookies do not need a plugin), under /portal. */
 
 /** Cookie header → name/value map; the first occurrence of a name wins, malformed pairs are skipped. */
 export function parseCookies(header: string | undefined): Map<string, string> {
@@ -20,11 +20,13 @@ export interface CookieOptions {
   sameSite: 'Strict' | 'Lax';
   /** Set when the provider's public URL is https. */
   secure: boolean;
+  /** Default /portal; a narrower path keeps a cookie to the one page that needs it. */
+  path?: string;
 }
 
-/** A Set-Cookie value: HttpOnly, Path=/portal, never readable by scripts nor sent elsewhere. */
+/** A Set-Cookie value: HttpOnly, under /portal, never readable by scripts nor sent elsewhere. */
 export function serializeCookie(name: string, value: string, opts: CookieOptions): string {
-  const parts = [`${name}=${value}`, 'Path=/portal', 'HttpOnly', `SameSite=${opts.sameSite}`];
+  const parts = [`${name}=${value}`, `Path=${opts.path ?? '/portal'}`, 'HttpOnly', `SameSite=${opts.sameSite}`];
   if (opts.maxAge !== undefined) parts.push(`Max-Age=${opts.maxAge}`);
   if (opts.secure) parts.push('Secure');
   return parts.join('; ');

@@ -14,6 +14,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProviderContext } from '../context.js';
 import type { ClientRecord } from '../store/types.js';
 import {
+  alreadyShownPage,
+  clientHref,
   clientListPage,
   clientPage,
   confirmPage,
@@ -28,6 +30,9 @@ import type { ClientField, ClientFormValues, ConfirmAction, FieldErrors, PortalC
 import { ClientInputError, createClient, rotateKeyPair, rotateSecret, updateClient, validateClientInput } from './clients.js';
 import type { ValidClientInput } from './clients.js';
 import { parseCookies, serializeCookie } from './cookies.js';
+import { keepForm, loadForm } from './form-state.js';
+import { RESULT_COOKIE, RESULT_TTL_MS, keepResult, resultPath, takeResult } from './results.js';
+import type { OneTimeResult } from './results.js';
 import {
   CSRF_COOKIE,
   CSRF_FIELD,
@@ -138,6 +143,23 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   const notFound = (reply: FastifyReply, id: string) =>
     send(reply, 404, portalMessagePage('Client not found', `There is no client with id "${id}". It may have been deleted.`, { href: '/portal', label: 'All clients' }));
   const loadClient = async (id: string) => (id.length <= 128 ? ctx.store.getClient(id) : undefined);
+  /** What one-time results and refused forms are bound to: the session, or in dev mode the browser. */
+  const bindingOf = (req: FastifyRequest) => {
+    const { session, csrfCookie } = stateOf(req);
+    return session ? `session:${session.id}` : `browser:${csrfCookie}`;
+  };
+  /** Post/redirect/get for a result shown once: kept encrypted, its key in a cookie for its page only. */
+  const redirectToResult = async (req: FastifyRequest, reply: FastifyReply, clientId: string, result: OneTimeResult) => {
+    const kept = await keepResult(ctx.store, clientId, bindingOf(req), result);
+    const path = resultPath(clientId, kept.id);
+    reply.header('set-cookie', serializeCookie(RESULT_COOKIE, kept.key, { sameSite: 'Strict', secure, maxAge: RESULT_TTL_MS / 1000, path }));
+    return reply.redirect(path, 303);
+  };
+  /** Post/redirect/get for a refused form: the page it redirects to shows it again with its messages. */
+  const redirectToForm = async (req: FastifyRequest, reply: FastifyReply, form: string, page: string, values: ClientFormValues, errors: FieldErrors) => {
+    const id = await keepForm(ctx.store, bindingOf(req), form, values, errors);
+    return reply.redirect(`${page}?form=${id}`, 303);
+  };
 
   app.register(
     async (portal) => {
@@ -237,27 +259,26 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
         return send(reply, 200, clientListPage(chromeOf(req), await ctx.store.listClients(), notice));
       });
 
-      portal.get('/clients/new', PAGE_ERRORS, async (req, reply) =>
-        send(reply, 200, registerPage(chromeOf(req), { name: '', description: '', scopes: ['myinfo.name'], redirectUris: '' })),
-      );
+      portal.get<{ Querystring: { form?: string } }>('/clients/new', PAGE_ERRORS, async (req, reply) => {
+        const refused = await loadForm(ctx.store, bindingOf(req), 'register', req.query.form);
+        if (refused) return send(reply, 200, registerPage(chromeOf(req), refused.values, refused.errors));
+        return send(reply, 200, registerPage(chromeOf(req), { name: '', description: '', scopes: ['myinfo.name'], redirectUris: '' }));
+      });
 
       portal.post('/clients', PAGE_ERRORS, async (req, reply) => {
         const values = readClientForm(bodyOf(req));
         const { errors, input } = validateClientForm(values);
-        if (!input) return send(reply, 400, registerPage(chromeOf(req), values, errors));
-        try {
-          const creds = await createClient(ctx.store, input);
-          req.log.info({ clientId: creds.id }, 'portal: client registered');
-          return send(reply, 200, credentialsPage(chromeOf(req), creds));
-        } catch (err) {
-          if (err instanceof ClientInputError && isClientField(err.field)) return send(reply, 400, registerPage(chromeOf(req), values, fieldErrors(err)));
-          throw err;
-        }
+        if (!input) return redirectToForm(req, reply, 'register', '/portal/clients/new', values, errors);
+        const creds = await createClient(ctx.store, input);
+        req.log.info({ clientId: creds.id }, 'portal: client registered');
+        return redirectToResult(req, reply, creds.id, { kind: 'registered', credentials: creds });
       });
 
-      portal.get<IdReq & { Querystring: { saved?: string } }>('/clients/:id', PAGE_ERRORS, async (req, reply) => {
+      portal.get<IdReq & { Querystring: { saved?: string; form?: string } }>('/clients/:id', PAGE_ERRORS, async (req, reply) => {
         const client = await loadClient(req.params.id);
         if (!client) return notFound(reply, req.params.id);
+        const refused = await loadForm(ctx.store, bindingOf(req), `edit:${client.id}`, req.query.form);
+        if (refused) return send(reply, 200, clientPage(chromeOf(req), client, refused.values, refused.errors));
         const notice = req.query.saved === '1' ? 'Changes saved.' : undefined;
         return send(reply, 200, clientPage(chromeOf(req), client, formOf(client), {}, notice));
       });
@@ -267,16 +288,34 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
         if (!client) return notFound(reply, req.params.id);
         const values = readClientForm(bodyOf(req));
         const { errors, input } = validateClientForm(values);
-        if (!input) return send(reply, 400, clientPage(chromeOf(req), client, values, errors));
+        if (!input) return redirectToForm(req, reply, `edit:${client.id}`, clientHref(client.id), values, errors);
         try {
           await updateClient(ctx.store, client.id, input);
         } catch (err) {
           if (err instanceof ClientInputError && err.field === 'id') return notFound(reply, client.id);
-          if (err instanceof ClientInputError && isClientField(err.field)) return send(reply, 400, clientPage(chromeOf(req), client, values, fieldErrors(err)));
           throw err;
         }
         req.log.info({ clientId: client.id }, 'portal: client updated');
-        return reply.redirect(`/portal/clients/${encodeURIComponent(client.id)}?saved=1`, 303);
+        return reply.redirect(`${clientHref(client.id)}?saved=1`, 303);
+      });
+
+      // The page a result-producing POST redirects to: shows the result once, then never again.
+      portal.get<{ Params: { id: string; result: string } }>('/clients/:id/results/:result', PAGE_ERRORS, async (req, reply) => {
+        const { id, result: resultId } = req.params;
+        const path = resultPath(id, resultId);
+        const taken = await takeResult(ctx.store, id, resultId, stateOf(req).cookies.get(RESULT_COOKIE), bindingOf(req));
+        if (taken.status === 'elsewhere') {
+          return send(reply, 403, portalMessagePage('Not available here', 'These credentials can be shown only in the browser, and the portal session, that asked for them.', { href: clientHref(id), label: 'Go to the client\'s page' }));
+        }
+        reply.header('set-cookie', serializeCookie(RESULT_COOKIE, '', { sameSite: 'Strict', secure, maxAge: 0, path }));
+        if (taken.status === 'gone') {
+          const client = await loadClient(id);
+          return send(reply, 410, alreadyShownPage(chromeOf(req), client));
+        }
+        const r = taken.result;
+        if (r.kind === 'registered') return send(reply, 200, credentialsPage(chromeOf(req), r.credentials));
+        if (r.kind === 'secret') return send(reply, 200, secretRotatedPage(chromeOf(req), { id, name: r.clientName }, r.secret));
+        return send(reply, 200, keysRotatedPage(chromeOf(req), { id, name: r.clientName }, { publicKey: r.publicKey, privateKey: r.privateKey }));
       });
 
       // Rotations and deletion: a GET shows the confirmation, the POST does it.
@@ -302,13 +341,13 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
       confirmable('rotate-secret', async (client, req, reply) => {
         const secret = await rotateSecret(ctx.store, client.id);
         req.log.info({ clientId: client.id }, 'portal: client secret rotated');
-        return send(reply, 200, secretRotatedPage(chromeOf(req), client, secret));
+        return redirectToResult(req, reply, client.id, { kind: 'secret', clientId: client.id, clientName: client.name, secret });
       });
 
       confirmable('rotate-keys', async (client, req, reply) => {
         const pair = await rotateKeyPair(ctx.store, client.id);
         req.log.info({ clientId: client.id }, 'portal: client key pair rotated');
-        return send(reply, 200, keysRotatedPage(chromeOf(req), client, pair));
+        return redirectToResult(req, reply, client.id, { kind: 'keys', clientId: client.id, clientName: client.name, ...pair });
       });
 
       // ── Singpass clients (portal/singpass-routes.ts), under the same checks ─────────────────

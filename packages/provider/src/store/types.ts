@@ -87,7 +87,8 @@ export interface PersonaRecord {
 /**
  * Kinds of short-lived records. `portal-session`: a signed-in portal session (signing out deletes
  * it); `portal-result`: credentials waiting to be shown once after a portal action, encrypted
- * to a key that only the browser holds.
+ * to a key that only the browser holds; `portal-form`: a refused portal form, shown again by the
+ * page its POST redirects to.
  */
 export type EphemeralKind =
   | 'login'
@@ -97,6 +98,7 @@ export type EphemeralKind =
   | 'rate'
   | 'portal-session'
   | 'portal-result'
+  | 'portal-form'
   // Singpass: pushed requests (request_uri), codes, access tokens, redeemed-code markers, and
   // the replay cache of client assertion and DPoP proof `jti`s.
   | 'sp-request'

@@ -147,7 +147,7 @@ function formatDate(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
-function clientHref(id: string): string {
+export function clientHref(id: string): string {
   return `/portal/clients/${encodeURIComponent(id)}`;
 }
 
@@ -335,7 +335,7 @@ ${csrfField(chrome)}
   );
 }
 
-export function secretRotatedPage(chrome: PortalChrome, client: ClientRecord, secret: string): string {
+export function secretRotatedPage(chrome: PortalChrome, client: Pick<ClientRecord, 'id' | 'name'>, secret: string): string {
   return portalPage(
     chrome,
     `New secret of ${client.name}`,
@@ -350,7 +350,7 @@ ${secretBlock('New client secret', 'client-secret', secret, false)}
   );
 }
 
-export function keysRotatedPage(chrome: PortalChrome, client: ClientRecord, pair: { publicKey: string; privateKey: string }): string {
+export function keysRotatedPage(chrome: PortalChrome, client: Pick<ClientRecord, 'id' | 'name'>, pair: { publicKey: string; privateKey: string }): string {
   return portalPage(
     chrome,
     `New key pair of ${client.name}`,
@@ -362,6 +362,29 @@ export function keysRotatedPage(chrome: PortalChrome, client: ClientRecord, pair
 ${secretBlock('New private key (PKCS#8 PEM)', 'private-key', pair.privateKey, true)}
 ${secretBlock('New public key (SPKI PEM)', 'public-key', pair.publicKey, true)}
 <p><a href="${clientHref(client.id)}">Back to the client's page</a></p>
+</section>`,
+  );
+}
+
+/**
+ * A result page opened again (a reload, Back, a second tab): the credentials were shown once
+ * and are kept nowhere, so the page says so and where to get new ones.
+ */
+export function alreadyShownPage(chrome: PortalChrome, client: ClientRecord | undefined): string {
+  const href = client ? clientHref(client.id) : undefined;
+  return portalPage(
+    chrome,
+    'Already shown',
+    html`<section class="card" role="alert">
+<p class="eyebrow">Shown once</p>
+<h1>These credentials were already shown</h1>
+<p>A client secret or private key is shown once, on the page that follows the action, and is kept nowhere: the provider has only a hash of the secret and the public key. Reloading that page does not show it again, and does not repeat the action.</p>
+${
+  client && href
+    ? html`<p>If you did not save them, make new ones for <strong>${client.name}</strong>: <a href="${href}/rotate-secret">rotate the secret</a> or <a href="${href}/rotate-keys">rotate the key pair</a> (each asks you to confirm first).</p>
+<p><a href="${href}">Go to the client's page</a> · <a href="/portal">All clients</a></p>`
+    : html`<p><a href="/portal">All clients</a></p>`
+}
 </section>`,
   );
 }
