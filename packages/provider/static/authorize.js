@@ -51,6 +51,27 @@
     box.querySelector('a').focus();
   }
 
+  // This page's QR code no longer works for a reason other than time: say which, and offer a
+  // fresh start (superseded: the same sign-in was opened again, in another tab or window).
+  function showEnded(status) {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    var replaced = status === 'superseded';
+    say(replaced ? 'This QR code was replaced by a newer one, opened in another tab or window.' : 'This sign-in is already complete.');
+    document.getElementById('qr').classList.add('faded');
+    document.getElementById('qr').setAttribute('aria-label', replaced ? 'Replaced QR code (no longer valid)' : 'Used QR code (no longer valid)');
+    document.getElementById('open-wallet').hidden = true;
+    if (timeLeft) timeLeft.hidden = true;
+    var box = document.getElementById('expired');
+    box.querySelector('h2').textContent = replaced ? 'This QR code was replaced' : 'This sign-in is complete';
+    box.querySelector('p').textContent = replaced
+      ? 'The same sign-in was opened again, so only the newest page works. Use that page, or get a new QR code here (the other page then stops working).'
+      : 'It was answered in the Singpass app and has gone back to the app. Get a new QR code to sign in again.';
+    box.hidden = false;
+    box.querySelector('a').focus();
+  }
+
   function finish(status) {
     done = true;
     clearTimeout(timer);
@@ -66,6 +87,7 @@
       .then(function (body) {
         if (done) return;
         if (body.status === 'approved' || body.status === 'declined') return finish(body.status);
+        if (body.status === 'superseded' || body.status === 'finished') return showEnded(body.status);
         if (body.status === 'expired' || clearlyPastDeadline()) return showExpired();
         say(body.status === 'error' ? 'Cannot check the login right now. Retrying…' : 'Waiting for you to approve in the Singpass app…');
         showTimeLeft();

@@ -151,15 +151,15 @@ describe('wallet flow', () => {
     assert.ok(back.searchParams.get('code'));
   });
 
-  test('answering twice → "already answered"; the wallet page says so too', async () => {
+  test('answering twice → "already approved"; the wallet page says so too', async () => {
     const qr = await start(p, creds);
     await answerInWallet(qr.walletUrl, persona.id, 'approve');
     const again = await decide(qr.walletUrl, persona.id, 'decline');
     assert.equal(again.status, 409);
-    assert.match(again.html, /already answered/i);
+    assert.match(again.html, /already approved/i);
     const picker = await page(qr.walletUrl);
     assert.equal(picker.status, 409);
-    assert.match(picker.html, /already answered/i);
+    assert.match(picker.html, /already approved/i);
     // the first answer stands
     assert.equal((await statusOf(qr.statusUrl)).body.status, 'approved');
     const back = await continueToClient(qr);

@@ -37,8 +37,14 @@ export interface SingpassLogin {
   contextMessage?: string;
 }
 
-/** Where a login stands. `expired` is never stored: it is what a missing record means. */
-export type LoginStatus = 'pending' | 'approved' | 'declined' | 'expired';
+/**
+ * Where a login stands. `expired` is never stored: it is what a missing record means.
+ * `superseded`: the same authorize request was opened again (the QR page reloaded, or opened
+ * in another tab), so a newer QR code replaced this one. `finished`: the answer was delivered
+ * to the browser; the record stays a while without its grant, so that the wallet can say what
+ * happened rather than "expired".
+ */
+export type LoginStatus = 'pending' | 'approved' | 'declined' | 'superseded' | 'finished' | 'expired';
 
 /** An authorize request waiting for the wallet (keyed by its id, which the QR code carries). */
 export interface LoginRecord {
@@ -59,5 +65,7 @@ export interface LoginRecord {
   /** Singpass logins (FAPI and legacy): what the login was pushed with, then the approved grant. */
   singpass?: SingpassLogin;
   singpassGrant?: SingpassGrant;
+  /** With `finished`: what the person answered. */
+  answered?: 'approved' | 'declined';
   expiresAt: number;
 }

@@ -85,13 +85,15 @@ export interface PersonaRecord {
 }
 
 /**
- * Kinds of short-lived records. `portal-session`: a signed-in portal session (signing out deletes
+ * Kinds of short-lived records. `login-request`: the newest login of an authorize request (its
+ * id), so that opening the same request again supersedes the older one. `portal-session`: a signed-in portal session (signing out deletes
  * it); `portal-result`: credentials waiting to be shown once after a portal action, encrypted
  * to a key that only the browser holds; `portal-form`: a refused portal form, shown again by the
  * page its POST redirects to.
  */
 export type EphemeralKind =
   | 'login'
+  | 'login-request'
   | 'code'
   | 'token'
   | 'used-code'

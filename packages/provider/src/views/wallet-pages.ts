@@ -174,12 +174,13 @@ export function walletDonePage(client: ClientRecord | undefined, approved: boole
   );
 }
 
-export function walletMessagePage(title: string, message: string): string {
+/** A message instead of a step: `done` for a login that ended well, `problem` otherwise. */
+export function walletMessagePage(title: string, message: string, tone: 'problem' | 'done' = 'problem'): string {
   return page(
     phone(title),
     html`${appBar}
-<section class="card wallet-message" role="alert" aria-labelledby="wallet-title">
-<p class="done-icon" aria-hidden="true">!</p>
+<section class="card wallet-message is-${tone}" role="${tone === 'done' ? 'status' : 'alert'}" aria-labelledby="wallet-title">
+<p class="done-icon" aria-hidden="true">${tone === 'done' ? '✓' : '!'}</p>
 <h1 id="wallet-title">${title}</h1>
 <p>${message}</p>
 </section>`,

@@ -1,5 +1,5 @@
 /** The wallet's pages: /wallet/:login → persona → consent → approve or decline. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ProviderContext } from '../context.js';
 import { SINGPASS_ACR, getMyinfoItem } from 'sgid-protocol';
 import { grantFor } from '../login/grant.js';
@@ -16,7 +16,37 @@ const EXPIRED = walletMessagePage(
   'This login has expired',
   'The QR code you scanned is no longer valid. Go back to the app in your browser and start again to get a new QR code.',
 );
-const ANSWERED = walletMessagePage('Already answered', 'This login has already been approved or declined. Return to your browser.');
+
+/**
+ * What the wallet says about a login that can no longer be answered: what actually happened to
+ * it, as far as the store knows (a missing record means that it expired).
+ */
+function notAnswerable(login: LoginRecord | undefined, clientName: string | undefined): { status: number; page: string } {
+  const name = clientName ?? 'the app';
+  switch (login?.status) {
+    case undefined:
+      return { status: 410, page: EXPIRED };
+    case 'approved':
+      return { status: 409, page: walletMessagePage('Already approved', `This login to ${name} was already approved (on this phone or another screen). Your browser is continuing to ${name}: return to it.`, 'done') };
+    case 'declined':
+      return { status: 409, page: walletMessagePage('Already declined', `This login to ${name} was already declined, so nothing was shared. Your browser shows that you declined.`, 'done') };
+    case 'finished':
+      return login.answered === 'declined'
+        ? { status: 409, page: walletMessagePage('Already declined', `This login to ${name} is over: it was declined and your browser has gone back to ${name}. Nothing was shared.`, 'done') }
+        : { status: 409, page: walletMessagePage('Already approved', `This login to ${name} is complete: it was approved and your browser has gone back to ${name}. There is nothing more to do here.`, 'done') };
+    case 'superseded':
+      return {
+        status: 409,
+        page: walletMessagePage(
+          'This QR code was replaced',
+          'The login page in your browser was reloaded or opened again, and now shows a new QR code. This one no longer works: scan the new QR code (or press "Open the Singpass app on this device" on that page).',
+        ),
+      };
+    case 'pending':
+      // Another answer won the claim and is being written at this very moment.
+      return { status: 409, page: walletMessagePage('Already answered', `This login to ${name} was answered on another screen a moment ago. Return to your browser.`, 'done') };
+  }
+}
 
 type Req = { Params: { login: string }; Querystring: Record<string, string | string[] | undefined>; Body: Record<string, string | string[] | undefined> };
 
@@ -35,6 +65,11 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
     }
     const client = await ctx.store.getClient(login.clientId);
     return client ? { login, kind: 'sgid', client } : undefined;
+  };
+  /** The page for a login that cannot be answered (any more): what happened to it. */
+  const refuse = (reply: FastifyReply, found: Found | undefined) => {
+    const { status, page } = notAnswerable(found?.login, found?.client.name);
+    return reply.code(status).send(page);
   };
 
   const consent = (found: Found, persona: Persona): string => {
@@ -64,16 +99,14 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<Req>('/wallet/:login', PAGE, async (req, reply) => {
     const found = await load(req.params.login);
     reply.type('text/html; charset=utf-8');
-    if (!found) return reply.code(410).send(EXPIRED);
-    if (found.login.status !== 'pending') return reply.code(409).send(ANSWERED);
+    if (!found || found.login.status !== 'pending') return refuse(reply, found);
     return personaPickerPage(found.login.id, found.client, await ctx.personas.list());
   });
 
   app.get<Req>('/wallet/:login/consent', PAGE, async (req, reply) => {
     const found = await load(req.params.login);
     reply.type('text/html; charset=utf-8');
-    if (!found) return reply.code(410).send(EXPIRED);
-    if (found.login.status !== 'pending') return reply.code(409).send(ANSWERED);
+    if (!found || found.login.status !== 'pending') return refuse(reply, found);
     const id = one(req.query['persona']);
     const persona = id ? await ctx.personas.get(id) : undefined;
     if (!persona) {
@@ -95,14 +128,17 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
       return reply.code(400).send(walletMessagePage('Choose a test person', 'No such test person. Go back and pick one from the list.'));
     }
     const found = await load(req.params.login);
-    if (!found) return reply.code(410).send(EXPIRED);
+    if (!found || found.login.status !== 'pending') return refuse(reply, found);
     const { login, client } = found;
-    if (login.status !== 'pending') return reply.code(409).send(ANSWERED);
     if (login.expiresAt <= ctx.now()) return reply.code(410).send(EXPIRED);
     const answer: Answer = decision === 'approve' && persona ? await approve(found, persona) : { status: 'declined' };
     const outcome = await answerLogin(ctx, login, answer);
     if (outcome === 'expired') return reply.code(410).send(EXPIRED);
-    if (outcome === 'already-answered') return reply.code(409).send(ANSWERED);
+    // Answered or superseded meanwhile (another tab, the QR page reloaded): say which.
+    if (outcome === 'already-answered') {
+      const now = await loadLogin(ctx, login.id);
+      return refuse(reply, now ? ({ ...found, login: now } as Found) : undefined);
+    }
     return walletDonePage(client, decision === 'approve');
   });
 }
