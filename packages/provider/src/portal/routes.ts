@@ -184,7 +184,7 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
           csrfCookie = newCsrfCookieValue();
           reply.header('set-cookie', serializeCookie(CSRF_COOKIE, csrfCookie, { sameSite: 'Strict', secure, maxAge: CSRF_COOKIE_MAX_AGE_S }));
         }
-        const session = adminToken === undefined ? undefined : await loadSession(ctx.store, adminToken, cookies.get(SESSION_COOKIE));
+        const session = adminToken === undefined ? undefined : await loadSession(ctx.store, adminToken, cookies.get(SESSION_COOKIE), ctx.now());
         states.set(req, { cookies, csrfCookie, session, chrome: { devMode: adminToken === undefined, csrf: csrfToken(key, csrfCookie, session?.id) } });
 
         const path = req.url.split('?')[0]!;
@@ -240,7 +240,7 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
         }
         // A new id at every sign-in (never one the browser brought), and the old session ends.
         await endSession(ctx.store, stateOf(req).cookies.get(SESSION_COOKIE));
-        const id = await startSession(ctx.store, adminToken);
+        const id = await startSession(ctx.store, adminToken, ctx.now());
         reply.header('set-cookie', serializeCookie(SESSION_COOKIE, id, { sameSite: 'Lax', secure, maxAge: SESSION_TTL_MS / 1000 }));
         return reply.redirect(next, 303);
       });

@@ -36,7 +36,7 @@ function adminFingerprint(adminToken: string): string {
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 /** Opens a session; returns the cookie value (the id), which is stored only as its hash. */
-export async function startSession(store: Store, adminToken: string, now = Date.now()): Promise<string> {
+export async function startSession(store: Store, adminToken: string, now: number): Promise<string> {
   const id = randomToken(32);
   const record: SessionRecord = { admin: adminFingerprint(adminToken), createdAt: now, expiresAt: now + SESSION_TTL_MS };
   await store.put('portal-session', storageKey(id), record, SESSION_TTL_MS);
@@ -44,7 +44,7 @@ export async function startSession(store: Store, adminToken: string, now = Date.
 }
 
 /** The session a cookie value names, when it is open and was opened with this admin token. */
-export async function loadSession(store: Store, adminToken: string, cookie: string | undefined, now = Date.now()): Promise<PortalSession | undefined> {
+export async function loadSession(store: Store, adminToken: string, cookie: string | undefined, now: number): Promise<PortalSession | undefined> {
   if (cookie === undefined || !SESSION_ID.test(cookie)) return undefined;
   const record = await store.get<SessionRecord>('portal-session', storageKey(cookie));
   if (!record || record.expiresAt <= now || !constantTimeEqual(record.admin, adminFingerprint(adminToken))) return undefined;
