@@ -34,3 +34,22 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 export function trusted(markup: string): Html {
   return new Html(markup);
 }
+
+/**
+ * Text that a browser may wrap only right after one of `chars` — a URL after "/", "?" or "&",
+ * a client id after "-" — never in the middle of a word, nor at a hyphen elsewhere: each piece
+ * is kept whole (`.nobreak`) and `<wbr>` marks the places between them.
+ */
+export function breakAfter(text: string, chars: string): Html {
+  const pieces: string[] = [];
+  let piece = '';
+  for (const ch of text) {
+    piece += ch;
+    if (chars.includes(ch)) {
+      pieces.push(piece);
+      piece = '';
+    }
+  }
+  if (piece !== '') pieces.push(piece);
+  return new Html(pieces.map((p) => `<span class="nobreak">${escapeHtml(p)}</span>`).join('<wbr>'));
+}

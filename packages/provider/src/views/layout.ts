@@ -5,8 +5,8 @@ export interface PageOptions {
   title: string;
   /** Scripts under /static (no inline script: the CSP forbids it). */
   scripts?: string[];
-  /** "phone" renders the wallet's narrow layout. */
-  variant?: 'default' | 'phone';
+  /** "phone" renders the wallet's narrow layout, "wide" the portal's (ids and URLs need room). */
+  variant?: 'default' | 'phone' | 'wide';
   /** Data attributes for the page's script, on <main>. */
   data?: Record<string, string>;
 }

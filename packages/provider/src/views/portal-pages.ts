@@ -7,7 +7,7 @@
 import { SCOPES } from 'sgid-protocol';
 import type { ClientCredentials } from 'sgid-protocol';
 import type { ClientRecord } from '../store/types.js';
-import { html } from './html.js';
+import { breakAfter, html } from './html.js';
 import type { Html } from './html.js';
 import { page } from './layout.js';
 
@@ -47,7 +47,7 @@ export function csrfField(chrome: Pick<PortalChrome, 'csrf'>): Html {
 
 export function portalPage(chrome: PortalChrome, title: string, body: Html): string {
   return page(
-    { title: `${title} — sgID developer portal` },
+    { title: `${title} — sgID developer portal`, variant: 'wide' },
     html`<header class="portal-bar">
 <a class="portal-brand" href="/portal">sgID developer portal</a>
 <nav aria-label="Portal">
@@ -116,12 +116,13 @@ ${fieldError('description', errors)}
 <legend>Scopes: the data your app may request</legend>
 <p class="field-hint" id="hint-scopes">Your app asks for some of these at each login; the user sees each one on the consent screen. In the real sgID, only Sign-in and Full name are open to clients outside the public sector.</p>
 ${fieldError('scopes', errors)}
+<div class="scope-list">
 ${SCOPES.map((s) => {
   const id = `scope-${s.scope.replace(/[^a-z0-9_]/gi, '-')}`;
   if (s.scope === 'openid') {
     return html`<div class="scope">
 <input type="checkbox" id="${id}" checked disabled aria-describedby="${id}-help">
-<label for="${id}"><span class="scope-label">${s.label}</span> <code>${s.scope}</code> <span class="scope-tag">always included</span></label>
+<label for="${id}"><span class="scope-label">${s.label}</span> <code>${breakAfter(s.scope, '._')}</code> <span class="scope-tag">always included</span></label>
 <p class="scope-help" id="${id}-help">${s.description}</p>
 </div>`;
   }
@@ -129,10 +130,11 @@ ${SCOPES.map((s) => {
   firstData = false;
   return html`<div class="scope">
 <input type="checkbox" id="${anchor}" name="scopes" value="${s.scope}"${chosen.has(s.scope) ? html` checked` : ''} aria-describedby="${anchor}-help">
-<label for="${anchor}"><span class="scope-label">${s.label}</span> <code>${s.scope}</code></label>
+<label for="${anchor}"><span class="scope-label">${s.label}</span> <code>${breakAfter(s.scope, '._')}</code></label>
 <p class="scope-help" id="${anchor}-help">${s.description}</p>
 </div>`;
 })}
+</div>
 </fieldset>
 </div>
 <div class="form-group${errors.redirectUris?.length ? ' has-error' : ''}">
@@ -145,6 +147,16 @@ ${fieldError('redirectUris', errors)}
 
 function formatDate(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+/** A URL that wraps after "/", ".", "?", "&" or "=", never inside a word. */
+function urlText(url: string): Html {
+  return breakAfter(url, '/.?&=');
+}
+
+/** A client id that wraps (if it must) only after "-", "." or "_". */
+function clientIdText(id: string): Html {
+  return breakAfter(id, '-._');
 }
 
 export function clientHref(id: string): string {
@@ -185,14 +197,14 @@ ${
     : html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="clients-caption">
 <table class="clients">
 <caption id="clients-caption">${sorted.length} registered client${sorted.length === 1 ? '' : 's'}, newest first</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Client id</th><th scope="col">Scopes</th><th scope="col">Redirect URLs</th><th scope="col">Created</th></tr></thead>
+<colgroup><col class="col-client"><col class="col-scopes"><col class="col-urls"><col class="col-created"></colgroup>
+<thead><tr><th scope="col">Client</th><th scope="col">Scopes</th><th scope="col">Redirect URLs</th><th scope="col">Created</th></tr></thead>
 <tbody>
 ${sorted.map(
   (c) => html`<tr>
-<th scope="row"><a href="${clientHref(c.id)}">${c.name}</a></th>
-<td><code class="nowrap">${c.id}</code></td>
-<td><ul class="plain nowrap">${c.scopes.map((s) => html`<li><code>${s}</code></li>`)}</ul></td>
-<td><ul class="plain urls">${c.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul></td>
+<th scope="row"><a class="client-name" href="${clientHref(c.id)}">${c.name}</a><code class="client-id">${clientIdText(c.id)}</code></th>
+<td><ul class="chips">${c.scopes.map((s) => html`<li><code>${s}</code></li>`)}</ul></td>
+<td><ul class="plain urls">${c.redirectUris.map((u) => html`<li><code>${urlText(u)}</code></li>`)}</ul></td>
 <td><time datetime="${new Date(c.createdAt).toISOString()}">${formatDate(c.createdAt)}</time></td>
 </tr>`,
 )}
@@ -260,16 +272,37 @@ export function clientPage(
     `${hasErrors ? 'Error: ' : ''}${client.name}`,
     html`${errorSummary(errors)}
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
-<section class="card">
+<div class="client-layout">
+<section class="card client-header">
 <p class="eyebrow">Client</p>
 <h1>${client.name}</h1>
 <dl class="facts">
-<div><dt>Client id</dt><dd><code id="client-id">${client.id}</code></dd></div>
+<div><dt>Client id</dt><dd><code id="client-id" class="client-id">${clientIdText(client.id)}</code></dd></div>
 <div><dt>Created</dt><dd><time datetime="${new Date(client.createdAt).toISOString()}">${formatDate(client.createdAt)}</time></dd></div>
 <div><dt>Last changed</dt><dd><time datetime="${new Date(client.updatedAt).toISOString()}">${formatDate(client.updatedAt)}</time></dd></div>
 </dl>
 </section>
-<section class="card" aria-labelledby="settings-title">
+<aside class="client-actions" aria-label="Credentials and deletion">
+<section class="card" aria-labelledby="credentials-title">
+<h2 id="credentials-title">Credentials</h2>
+<h3>Client secret</h3>
+<p>Stored only as a hash. Rotate it if it leaked or was lost: the old secret stops working at once.</p>
+<p><a class="button secondary" href="${href}/rotate-secret">Rotate secret…</a></p>
+<h3>Key pair</h3>
+<p>User data is encrypted to the public key; your app decrypts it with the matching private key, which the provider never kept.</p>
+<details class="public-key">
+<summary id="public-key-label">Show the public key</summary>
+<pre class="secret-value" tabindex="0" aria-labelledby="public-key-label">${client.publicKey}</pre>
+</details>
+<p><a class="button secondary" href="${href}/rotate-keys">Rotate key pair…</a></p>
+</section>
+<section class="card danger-zone" aria-labelledby="delete-title">
+<h2 id="delete-title">Delete this client</h2>
+<p>Apps using this client id can no longer log users in.</p>
+<p><a class="button danger" href="${href}/delete">Delete client…</a></p>
+</section>
+</aside>
+<section class="card client-settings" aria-labelledby="settings-title">
 <h2 id="settings-title">Settings</h2>
 <form method="post" action="${href}" novalidate>
 ${csrfField(chrome)}
@@ -277,21 +310,7 @@ ${clientFields(values, errors)}
 <div class="actions"><button type="submit" class="button">Save changes</button></div>
 </form>
 </section>
-<section class="card" aria-labelledby="credentials-title">
-<h2 id="credentials-title">Credentials</h2>
-<h3>Client secret</h3>
-<p>Stored only as a hash. Rotate it if it leaked or was lost: the old secret stops working at once.</p>
-<p><a class="button secondary" href="${href}/rotate-secret">Rotate secret…</a></p>
-<h3 id="public-key-label">Public key</h3>
-<p>User data is encrypted to this key; your app decrypts it with the matching private key, which the provider never kept.</p>
-<pre class="secret-value" tabindex="0" aria-labelledby="public-key-label">${client.publicKey}</pre>
-<p><a class="button secondary" href="${href}/rotate-keys">Rotate key pair…</a></p>
-</section>
-<section class="card danger-zone" aria-labelledby="delete-title">
-<h2 id="delete-title">Delete this client</h2>
-<p>Apps using this client id can no longer log users in.</p>
-<p><a class="button danger" href="${href}/delete">Delete client…</a></p>
-</section>`,
+</div>`,
   );
 }
 
