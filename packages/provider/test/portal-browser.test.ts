@@ -206,4 +206,23 @@ describe('the portal and the wallet in Chromium', { skip: SKIP_BROWSER }, () => 
       await context.close();
     }
   });
+
+  test('the same sign-in opened in a second tab: the first tab says its QR code was replaced', async () => {
+    const { context, page: first, failures } = await open(DESKTOP);
+    try {
+      const url = authorizeUrl(p, long, { scope: 'openid myinfo.name', state: 'tabs', code_challenge: (await pkcePair()).challenge, redirect_uri: REDIRECT });
+      await first.goto(url);
+      await first.waitForFunction(() => /Waiting for you to approve/.test(document.getElementById('status')?.textContent ?? ''));
+      const second = await context.newPage();
+      await second.goto(url);
+      await first.getByRole('heading', { name: 'This QR code was replaced' }).waitFor();
+      await screenshot(first, 'qr-replaced');
+      assert.match((await first.locator('#status').textContent()) ?? '', /replaced by a newer one/);
+      assert.equal(await first.locator('#open-wallet').isVisible(), false, 'no way left to open the replaced code');
+      assert.match((await second.locator('#status').textContent()) ?? '', /Waiting for you to approve/);
+      assert.deepEqual(failures, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
