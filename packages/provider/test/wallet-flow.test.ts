@@ -16,22 +16,10 @@ import { TestClock } from './helpers/clock.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
 import { STORE_PLACES, cleanupStorePlaces } from './helpers/store-places.js';
-import { answerInWallet, continueToClient, openQrPage } from './helpers/wallet-flow.js';
+import { answerInWallet, continueToClient, decide, openQrPage, page } from './helpers/wallet-flow.js';
 
 const REDIRECT = 'http://localhost:5001/api/redirect';
 const ALL_SCOPES = SCOPES.map((s) => s.scope);
-
-async function page(url: string, init?: RequestInit): Promise<{ status: number; html: string; location: string | null; headers: Headers }> {
-  const res = await fetch(url, { redirect: 'manual', ...init });
-  return { status: res.status, html: await res.text(), location: res.headers.get('location'), headers: res.headers };
-}
-
-const decide = (walletUrl: string, persona: string, decision: string) =>
-  page(`${walletUrl}/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ persona, decision }).toString(),
-  });
 
 const withT = (url: string, t: string | null) => {
   const u = new URL(url);

@@ -12,22 +12,12 @@ import { builtInPersonas } from '../src/wallet/personas/index.js';
 import { authorizeUrl, pkcePair } from './helpers/oauth.js';
 import { startProvider } from './helpers/provider.js';
 import type { TestProvider } from './helpers/provider.js';
-import { answerInWallet, continueToClient, openQrPage } from './helpers/wallet-flow.js';
+import { answerInWallet, continueToClient, decide, openQrPage, page } from './helpers/wallet-flow.js';
 
 const REDIRECT = 'http://localhost:5001/api/redirect';
 const persona = builtInPersonas(new Date())[0]!;
 
-async function page(url: string, init?: RequestInit): Promise<{ status: number; html: string; location: string | null }> {
-  const res = await fetch(url, { redirect: 'manual', ...init });
-  return { status: res.status, html: await res.text(), location: res.headers.get('location') };
-}
-
-const decide = (walletUrl: string, decision: 'approve' | 'decline') =>
-  page(`${walletUrl}/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ persona: persona.id, decision }).toString(),
-  });
+const decideAs = (walletUrl: string, decision: 'approve' | 'decline') => decide(walletUrl, persona.id, decision);
 
 const statusOf = async (url: string) => ((await (await fetch(url)).json()) as { status: string }).status;
 
@@ -62,7 +52,7 @@ describe('what the wallet says', () => {
     const second = await openQrPage(url);
     assert.notEqual(second.walletUrl, first.walletUrl);
 
-    const approved = await decide(first.walletUrl, 'approve');
+    const approved = await decideAs(first.walletUrl, 'approve');
     assert.equal(approved.status, 409);
     assert.equal(heading(approved.html), 'This QR code was replaced');
     assert.match(approved.html, /reloaded or opened again, and now shows a new QR code/);
@@ -108,7 +98,7 @@ describe('what the wallet says', () => {
     const qr = await openQrPage(await authorize());
     // Two tabs on the phone, both at the consent screen; the first approves.
     await answerInWallet(qr.walletUrl, persona.id, 'approve');
-    for (const second of [await page(qr.walletUrl), await page(`${qr.walletUrl}/consent?persona=${persona.id}`), await decide(qr.walletUrl, 'approve')]) {
+    for (const second of [await page(qr.walletUrl), await page(`${qr.walletUrl}/consent?persona=${persona.id}`), await decideAs(qr.walletUrl, 'approve')]) {
       assert.equal(second.status, 409);
       assert.equal(heading(second.html), 'Already approved');
       assert.match(second.html, /Your browser is continuing to Gelato Bar/);
@@ -116,7 +106,7 @@ describe('what the wallet says', () => {
     }
     // The browser continues; the login is complete, and stays "approved" on the phone, not "expired".
     assert.ok((await continueToClient(qr)).searchParams.get('code'));
-    for (const later of [await page(qr.walletUrl), await decide(qr.walletUrl, 'decline')]) {
+    for (const later of [await page(qr.walletUrl), await decideAs(qr.walletUrl, 'decline')]) {
       assert.equal(later.status, 409);
       assert.equal(heading(later.html), 'Already approved');
       assert.match(later.html, /complete: it was approved and your browser has gone back to Gelato Bar/);
@@ -135,7 +125,7 @@ describe('what the wallet says', () => {
     const before = await page(qr.walletUrl);
     assert.equal(heading(before.html), 'Already declined');
     assert.equal((await continueToClient(qr)).searchParams.get('error'), 'access_denied');
-    const after = await decide(qr.walletUrl, 'approve');
+    const after = await decideAs(qr.walletUrl, 'approve');
     assert.equal(after.status, 409);
     assert.equal(heading(after.html), 'Already declined');
     assertNotClaimed(after.html, 'declined login');

@@ -71,3 +71,17 @@ export async function loginThroughWallet(authorizeUrl: string, personaId?: strin
   await answerInWallet(qr.walletUrl, personaId, decision);
   return continueToClient(qr);
 }
+
+/** A page as a browser gets it, without following a redirect. */
+export async function page(url: string, init?: RequestInit): Promise<{ status: number; html: string; location: string | null; headers: Headers }> {
+  const res = await fetch(url, { redirect: 'manual', ...init });
+  return { status: res.status, html: await res.text(), location: res.headers.get('location'), headers: res.headers };
+}
+
+/** The consent screen's form, sent straight to the wallet's decision endpoint. */
+export const decide = (walletUrl: string, persona: string, decision: string) =>
+  page(`${walletUrl}/decision`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ persona, decision }).toString(),
+  });
