@@ -390,6 +390,54 @@ for (const harness of HARNESSES) {
       else assert.equal(second, 1, 'the counter had already expired (a slow machine)');
     });
 
+    it('short-lived lists: append in order, read several at once, keep the newest maxLength', async (t) => {
+      const p = await place(t);
+      if (!p) return;
+      const { store } = p;
+      assert.deepEqual(await store.readLists('inspect', ['none']), [[]]);
+      assert.deepEqual(await store.readLists('inspect', []), []);
+      await store.appendToLists([
+        { kind: 'inspect', key: 'a', values: [{ n: 1 }, { n: 2, text: 'ünï ✓' }], ttlMs: 60_000, maxLength: 5 },
+        { kind: 'inspect', key: 'b', values: ['x'], ttlMs: 60_000, maxLength: 5 },
+        { kind: 'conformance', key: 'a', values: ['other kind'], ttlMs: 60_000, maxLength: 5 },
+      ]);
+      await store.appendToLists([{ kind: 'inspect', key: 'a', values: [{ n: 3 }], ttlMs: 60_000, maxLength: 5 }]);
+      await store.appendToLists([]);
+      assert.deepEqual(await store.readLists('inspect', ['a', 'b', 'none']), [[{ n: 1 }, { n: 2, text: 'ünï ✓' }, { n: 3 }], ['x'], []]);
+      assert.deepEqual(await store.readLists('conformance', ['a']), [['other kind']], 'kinds are separate');
+      assert.equal(await store.get('inspect', 'a'), undefined, 'lists and records are separate');
+
+      // A list keeps its newest maxLength values, whether they come in one append or several.
+      await store.appendToLists([{ kind: 'inspect', key: 'a', values: [4, 5, 6, 7], ttlMs: 60_000, maxLength: 5 }]);
+      assert.deepEqual(await store.readLists('inspect', ['a']), [[{ n: 3 }, 4, 5, 6, 7]]);
+      await store.appendToLists([{ kind: 'inspect', key: 'c', values: Array.from({ length: 12 }, (_, i) => i), ttlMs: 60_000, maxLength: 3 }]);
+      assert.deepEqual(await store.readLists('inspect', ['c']), [[9, 10, 11]]);
+
+      // Concurrent appends (as from several requests or processes) are all kept, none twice.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.appendToLists([{ kind: 'inspect', key: 'burst', values: [i], ttlMs: 60_000, maxLength: 100 }])),
+      );
+      const [burst] = await store.readLists<number>('inspect', ['burst']);
+      assert.deepEqual([...burst!].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i));
+    });
+
+    it('short-lived lists: each value expires after its own TTL', async (t) => {
+      const p = await place(t);
+      if (!p) return;
+      const { store } = p;
+      await store.appendToLists([{ kind: 'inspect', key: 'mixed', values: ['short'], ttlMs: 150, maxLength: 10 }]);
+      await store.appendToLists([{ kind: 'inspect', key: 'mixed', values: ['long'], ttlMs: 60_000, maxLength: 10 }]);
+      await store.appendToLists([{ kind: 'inspect', key: 'gone', values: ['short'], ttlMs: 150, maxLength: 10 }]);
+      await sleep(400);
+      assert.deepEqual(await store.readLists('inspect', ['mixed', 'gone']), [['long'], []]);
+      await store.sweep();
+      assert.deepEqual(await store.readLists('inspect', ['mixed', 'gone']), [['long'], []], 'sweep keeps live values');
+      // A later append with a shorter TTL does not shorten the life of the values before it.
+      await store.appendToLists([{ kind: 'inspect', key: 'mixed', values: ['short again'], ttlMs: 150, maxLength: 10 }]);
+      await sleep(400);
+      assert.deepEqual(await store.readLists('inspect', ['mixed']), [['long']]);
+    });
+
     it('durable records survive a restart', async (t) => {
       const p = await place(t);
       if (!p) return;
@@ -427,9 +475,11 @@ for (const harness of HARNESSES) {
       await store.put('code', 'c', 'ciphertext', 60_000);
       await store.put('code', 'expiring', 'soon gone', 150);
       assert.equal(await store.increment('rate', 'r', 60_000), 1);
+      await store.appendToLists([{ kind: 'inspect', key: 'client', values: [{ step: 'token' }], ttlMs: 60_000, maxLength: 10 }]);
       await store.close();
 
       const again = await p.reopen();
+      assert.deepEqual(await again.readLists('inspect', ['client']), [[{ step: 'token' }]]);
       assert.deepEqual(await again.get('login', 'in-flight'), { state: 'xyz' });
       assert.equal(await again.consume('code', 'c'), 'ciphertext');
       assert.equal(await again.consume('code', 'c'), undefined);
@@ -469,6 +519,12 @@ for (const harness of HARNESSES) {
         await p.store.put('code', 'across', 'v', 60_000);
         const got = await Promise.all([p.store, ...others].flatMap((s) => [s.consume('code', 'across'), s.consume('code', 'across')]));
         assert.equal(got.filter((g) => g !== undefined).length, 1, 'a code is redeemed once across processes');
+
+        await Promise.all([p.store, ...others].map((s, i) => s.appendToLists([{ kind: 'inspect', key: 'all', values: [i], ttlMs: 60_000, maxLength: 10 }])));
+        for (const s of [p.store, ...others]) {
+          const [all] = await s.readLists<number>('inspect', ['all']);
+          assert.deepEqual([...all!].sort(), [0, 1, 2, 3, 4, 5], 'every process sees every append');
+        }
       });
 
       it('migrations run once, even when processes start at once on a new schema', async (t) => {

@@ -10,6 +10,7 @@ import type { RedisEphemeralOptions, RedisEphemeralStore } from './redis/index.j
 import type {
   ClientRecord,
   EphemeralKind,
+  ListAppend,
   PersonaRecord,
   SigningKeyRecord,
   SingpassClientRecord,
@@ -132,6 +133,12 @@ class ScaledStore implements Store {
   }
   increment(kind: EphemeralKind, key: string, ttlMs: number): Promise<number> {
     return this.#ephemeral.increment(kind, key, ttlMs);
+  }
+  appendToLists(appends: readonly ListAppend[]): Promise<void> {
+    return this.#ephemeral.appendToLists(appends);
+  }
+  readLists<T>(kind: EphemeralKind, keys: readonly string[]): Promise<T[][]> {
+    return this.#ephemeral.readLists<T>(kind, keys);
   }
 
   /** Pings both; when either fails, one error names every service that is away (for /readyz). */

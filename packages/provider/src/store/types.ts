@@ -90,6 +90,8 @@ export interface PersonaRecord {
  * it); `portal-result`: credentials waiting to be shown once after a portal action, encrypted
  * to a key that only the browser holds; `portal-form`: a refused portal form, shown again by the
  * page its POST redirects to.
+ * `inspect`: the login inspector's step records (lists, one per client); `conformance`:
+ * relying-party conformance runs, their steps and observations.
  */
 export type EphemeralKind =
   | 'login'
@@ -107,7 +109,9 @@ export type EphemeralKind =
   | 'sp-code'
   | 'sp-token'
   | 'sp-used-code'
-  | 'replay';
+  | 'replay'
+  | 'inspect'
+  | 'conformance';
 
 export interface DurableStore {
   getClient(id: string): Promise<ClientRecord | undefined>;
@@ -152,6 +156,26 @@ export interface EphemeralStore {
    * (used for brute-force protection).
    */
   increment(kind: EphemeralKind, key: string, ttlMs: number): Promise<number>;
+  /**
+   * Appends values to short-lived lists, all of them in one round trip (one transaction or
+   * pipeline). Each value expires `ttlMs` after its append; a list keeps its newest
+   * `maxLength` values. Appends from several processes interleave and none is lost.
+   */
+  appendToLists(appends: readonly ListAppend[]): Promise<void>;
+  /** The live values of each list, oldest first ([] for an absent list), in one round trip. */
+  readLists<T>(kind: EphemeralKind, keys: readonly string[]): Promise<T[][]>;
+}
+
+/** One list append of {@link EphemeralStore.appendToLists}. */
+export interface ListAppend {
+  kind: EphemeralKind;
+  key: string;
+  /** JSON-serialisable values, appended in this order. */
+  values: readonly unknown[];
+  /** How long each of these values lives. */
+  ttlMs: number;
+  /** The list keeps its newest `maxLength` values (older ones are dropped). */
+  maxLength: number;
 }
 
 export interface Store extends DurableStore, EphemeralStore {

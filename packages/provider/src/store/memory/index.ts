@@ -22,6 +22,7 @@ export function createMemoryStore(opts: { now?: Clock } = {}): Store {
   const personas = new Map<string, PersonaRecord>();
   const settings = new Map<string, string>();
   const ephemeral = new Map<string, Entry>();
+  const lists = new Map<string, Entry[]>();
   const k = (kind: EphemeralKind, key: string) => `${kind}\u0000${key}`;
 
   const live = (id: string): Entry | undefined => {
@@ -110,10 +111,28 @@ export function createMemoryStore(opts: { now?: Clock } = {}): Store {
       ephemeral.set(id, { json: String(n), expiresAt: e ? e.expiresAt : now() + ttlMs });
       return n;
     },
+    async appendToLists(appends) {
+      const at = now();
+      for (const a of appends) {
+        const id = k(a.kind, a.key);
+        const list = (lists.get(id) ?? []).filter((e) => e.expiresAt > at);
+        for (const v of a.values) list.push({ json: JSON.stringify(v), expiresAt: at + a.ttlMs });
+        lists.set(id, list.slice(-a.maxLength));
+      }
+    },
+    async readLists<T>(kind: EphemeralKind, keys: readonly string[]) {
+      const at = now();
+      return keys.map((key) => (lists.get(k(kind, key)) ?? []).filter((e) => e.expiresAt > at).map((e) => JSON.parse(e.json) as T));
+    },
     async ping() {},
     async sweep() {
       const at = now();
       for (const [id, e] of ephemeral) if (e.expiresAt <= at) ephemeral.delete(id);
+      for (const [id, list] of lists) {
+        const live = list.filter((e) => e.expiresAt > at);
+        if (live.length === 0) lists.delete(id);
+        else if (live.length !== list.length) lists.set(id, live);
+      }
     },
     async close() {},
   };

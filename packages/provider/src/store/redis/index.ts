@@ -8,7 +8,7 @@
  * background, so the store recovers by itself when Redis returns.
  */
 import { Redis } from 'ioredis';
-import type { EphemeralKind, EphemeralStore } from '../types.js';
+import type { EphemeralKind, EphemeralStore, ListAppend } from '../types.js';
 import { StoreUnavailableError } from '../types.js';
 import { isRedisConnectionError, mapRedisError } from './errors.js';
 
@@ -45,6 +45,26 @@ if redis.call('PTTL', KEYS[1]) < 0 then
 end
 return n
 `;
+
+/**
+ * Appends to a list, keeps its newest ARGV[2] values, and makes the list live at least ARGV[1]
+ * ms more (never less than it already would), in one atomic step. Each value carries its own
+ * expiry (see #listValue): reads skip the expired ones.
+ */
+const LIST_APPEND_SCRIPT = `
+local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+local max = tonumber(ARGV[2])
+if n > max then
+  redis.call('LTRIM', KEYS[1], -max, -1)
+end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return n
+`;
+
+/** Values per EVAL of LIST_APPEND_SCRIPT: Lua's unpack() takes a few thousand at most. */
+const LIST_APPEND_CHUNK = 1000;
 
 /** `redis://:secret@host:6379/0` → `redis://host:6379/0`: safe for logs. */
 export function redactRedisUrl(url: string): string {
@@ -171,6 +191,46 @@ class RedisEphemeral implements RedisEphemeralStore {
     const ttl = Math.max(1, Math.ceil(ttlMs));
     const n = await this.#run(() => this.#redis.eval(INCREMENT_SCRIPT, 1, this.#key(kind, key), ttl));
     return Number(n);
+  }
+
+  #listKey(kind: EphemeralKind, key: string): string {
+    return `${this.#prefix}list:${kind}:${key}`;
+  }
+
+  async appendToLists(appends: readonly ListAppend[]): Promise<void> {
+    if (appends.length === 0) return;
+    const now = Date.now();
+    const pipeline = this.#redis.pipeline();
+    for (const a of appends) {
+      // "<expires at> <json>": the value's own expiry, read back by readLists.
+      const expiresAt = now + a.ttlMs;
+      const values = (a.values.length > a.maxLength ? a.values.slice(-a.maxLength) : a.values).map((v) => `${expiresAt} ${JSON.stringify(v)}`);
+      const ttl = Math.max(1, Math.ceil(a.ttlMs));
+      for (let i = 0; i < values.length; i += LIST_APPEND_CHUNK) {
+        pipeline.eval(LIST_APPEND_SCRIPT, 1, this.#listKey(a.kind, a.key), ttl, a.maxLength, ...values.slice(i, i + LIST_APPEND_CHUNK));
+      }
+    }
+    const results = await this.#run(() => pipeline.exec());
+    const failed = results?.find(([err]) => err);
+    if (failed) mapRedisError(failed[0], this.#where);
+  }
+
+  async readLists<T>(kind: EphemeralKind, keys: readonly string[]): Promise<T[][]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const key of keys) pipeline.lrange(this.#listKey(kind, key), 0, -1);
+    const results = await this.#run(() => pipeline.exec());
+    const now = Date.now();
+    return keys.map((_, i) => {
+      const [err, raw] = results?.[i] ?? [new Error('no reply')];
+      if (err) return mapRedisError(err, this.#where);
+      const out: T[] = [];
+      for (const item of raw as string[]) {
+        const space = item.indexOf(' ');
+        if (Number(item.slice(0, space)) > now) out.push(JSON.parse(item.slice(space + 1)) as T);
+      }
+      return out;
+    });
   }
 
   async ping(): Promise<void> {

@@ -13,6 +13,12 @@ const MIGRATIONS: string[] = [
      expires_at INTEGER NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
    CREATE INDEX ephemeral_expiry ON ephemeral (expires_at);`,
   `CREATE TABLE singpass_clients (id TEXT PRIMARY KEY, json TEXT NOT NULL, created_at INTEGER NOT NULL);`,
+  // Short-lived lists (the login inspector's step records): rows in append order (seq), each
+  // with its own expiry.
+  `CREATE TABLE ephemeral_list (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL,
+     json TEXT NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE INDEX ephemeral_list_key ON ephemeral_list (kind, key, seq);
+   CREATE INDEX ephemeral_list_expiry ON ephemeral_list (expires_at);`,
 ];
 
 export function migrate(db: Database): void {
