@@ -15,6 +15,7 @@ import { createProvider, openContext } from './provider.js';
 import { openStore } from './store/index.js';
 import { StoreUnavailableError } from './store/types.js';
 import { formatTable } from './util/text-width.js';
+import { tailLogins } from './cli/logins.js';
 import { PersonaValidationError } from './wallet/personas/index.js';
 import {
   SINGPASS_OPTIONS,
@@ -50,6 +51,8 @@ Usage:
   sgid-provider keys rotate                   publish a new signing key; it signs after --key-rotation-delay
   sgid-provider scopes [--json]               the data catalog
 ${SINGPASS_USAGE}
+  sgid-provider logins tail [--client ID] [--lines N] [--json]
+                                              the login inspector: recent login steps, then each new one
 
 Options (every option also reads its environment variable):
 ${Object.values(OPTIONS)
@@ -72,6 +75,8 @@ const COMMAND_OPTIONS: Record<string, OptionDefinition> = {
   'public-key': { type: 'string' },
   id: { type: 'string' },
   ...SINGPASS_OPTIONS,
+  client: { type: 'string' },
+  lines: { type: 'string' },
 };
 
 /** Each command with its subcommands, so that a missing or mistyped one gets a useful answer. */
@@ -82,6 +87,7 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
   keys: ['list', 'rotate'],
   scopes: [],
   singpass: SINGPASS_SUBCOMMANDS,
+  logins: ['tail'],
 };
 
 const FIELD_FLAGS: Record<ClientInputField, string> = {
@@ -179,6 +185,12 @@ function checkCommandInput(positionals: readonly string[], values: Values): stri
   const [command, sub] = positionals;
   if (command === 'clients' && sub === 'create') return clientInputFromFlags(values).problems;
   if (command === 'singpass') return checkSingpassInput(positionals, values);
+  if (command === 'logins') {
+    const lines = values['lines'];
+    if (lines !== undefined && !/^\d{1,6}$/.test(String(lines))) {
+      return [`--lines: "${String(lines)}" is not a whole number (how many recent steps to print before following)`];
+    }
+  }
   return [];
 }
 
@@ -286,6 +298,30 @@ async function keysCommand(sub: string | undefined, values: Values, config: Conf
   }
 }
 
+async function loginsCommand(values: Values, config: Config): Promise<void> {
+  const clientId = values['client'] as string | undefined;
+  const lines = values['lines'] === undefined ? 20 : Number(values['lines']);
+  const store = await openStore(config);
+  try {
+    if (clientId !== undefined && !(await store.getClient(clientId))) {
+      throw new UsageError(`--client: no client with id "${clientId}" (see sgid-provider clients list)`);
+    }
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
+    await tailLogins(store, {
+      ...(clientId !== undefined ? { clientId } : {}),
+      json: values['json'] === true,
+      lines,
+      signal: stop.signal,
+      write: print,
+      warn: (message) => process.stderr.write(`warning: ${message}\n`),
+    });
+  } finally {
+    await store.close();
+  }
+}
+
 /** Every problem of an error a command can make, one line each. */
 function problemsOf(err: unknown): string[] | undefined {
   if (err instanceof ClientInputError) return err.problems.map((p) => `${FIELD_FLAGS[p.field]}: ${p.message}`);
@@ -354,6 +390,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'singpass':
         await singpassCommand(positionals, values, config);
+        return 0;
+      case 'logins':
+        await loginsCommand(values, config);
         return 0;
       default: // scopes
         if (values['json']) print(JSON.stringify(SCOPES, null, 2));

@@ -33,6 +33,7 @@ export const OPTIONS = {
   authFailureLimit: { flag: 'auth-failure-limit', env: 'SGID_AUTH_FAILURE_LIMIT', kind: 'integer', default: 10, scope: 'server', description: 'Failed client authentications per client id per minute before the token endpoint answers 429.' },
   adminToken: { flag: 'admin-token', env: 'SGID_ADMIN_TOKEN', kind: 'string', scope: 'server', description: 'Protects the developer portal: sign in with this token. Without it the portal is open (dev mode).' },
   singpassAssertionAud: { flag: 'singpass-assertion-aud', env: 'SGID_SINGPASS_ASSERTION_AUD', kind: 'string', default: 'issuer-or-endpoint', scope: 'server', description: 'Singpass client assertions: "issuer" accepts only aud = the issuer (as the docs say); "issuer-or-endpoint" also the URL of the endpoint called (as Singpass\'s Java demo sends, and the real service appears to accept).' },
+  inspector: { flag: 'inspector', env: 'SGID_INSPECTOR', kind: 'string', default: 'on', scope: 'server', description: 'The login inspector records each step of every login (portal /portal/logins, `logins tail`, conformance runs): on, or off to record nothing.' },
   logLevel: { flag: 'log-level', env: 'SGID_LOG_LEVEL', kind: 'string', default: 'info', scope: 'server', description: 'JSON log level: fatal, error, warn, info, debug or silent.' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -56,6 +57,8 @@ export interface Config {
   authFailureLimit: number;
   adminToken?: string;
   singpassAssertionAud: 'issuer' | 'issuer-or-endpoint';
+  /** Whether the login inspector records steps. */
+  inspector: 'on' | 'off';
   logLevel: string;
   /**
    * Singpass lifetimes in seconds, for tests only (no flag: the real service's values are not
@@ -151,6 +154,11 @@ export function loadConfig(
   check(() => {
     if (c.singpassAssertionAud !== 'issuer' && c.singpassAssertionAud !== 'issuer-or-endpoint') {
       throw new ConfigError(`--singpass-assertion-aud / SGID_SINGPASS_ASSERTION_AUD: "${String(c.singpassAssertionAud)}" is not "issuer" or "issuer-or-endpoint"`);
+    }
+  });
+  check(() => {
+    if (c.inspector !== 'on' && c.inspector !== 'off') {
+      throw new ConfigError(`--inspector / SGID_INSPECTOR: "${String(c.inspector)}" is not one of on, off`);
     }
   });
   check(() => {

@@ -1,8 +1,9 @@
 /** Everything a request handler needs, built once at start. */
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { InspectorRecorder } from './inspector/recorder.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ClientRecord, Store } from './store/types.js';
 import type { PersonaDirectory } from './wallet/directory.js';
@@ -24,6 +25,8 @@ export interface ProviderContext {
   readonly pairwiseSecret: string;
   readonly clientKeys: ClientKeyCache;
   readonly metrics: Metrics;
+  /** The login inspector's recorder (step records, written in batches). */
+  readonly inspector: InspectorRecorder;
 }
 
 /** Counters for /metrics (Prometheus text format). */
@@ -42,14 +45,32 @@ export interface Metrics {
  * not cached.
  */
 export class ClientKeyCache {
-  private readonly cache = new Map<string, { pem: string; key: KeyObject }>();
+  private readonly cache = new Map<string, { pem: string; key: KeyObject; thumbprint?: string }>();
+
+  #entry(client: ClientRecord): { pem: string; key: KeyObject; thumbprint?: string } {
+    const hit = this.cache.get(client.id);
+    if (hit && hit.pem === client.publicKey) return hit;
+    if (this.cache.size > 10_000) this.cache.clear();
+    const entry = { pem: client.publicKey, key: createPublicKey(client.publicKey) };
+    this.cache.set(client.id, entry);
+    return entry;
+  }
 
   get(client: ClientRecord): KeyObject {
-    const hit = this.cache.get(client.id);
-    if (hit && hit.pem === client.publicKey) return hit.key;
-    if (this.cache.size > 10_000) this.cache.clear();
-    const key = createPublicKey(client.publicKey);
-    this.cache.set(client.id, { pem: client.publicKey, key });
-    return key;
+    return this.#entry(client).key;
+  }
+
+  /**
+   * The RFC 7638 JWK thumbprint (SHA-256) of the client's public key, computed once per key: the
+   * login inspector names the key data was encrypted to by it (jose's calculateJwkThumbprint
+   * gives the same from the client's private key).
+   */
+  thumbprint(client: ClientRecord): string {
+    const entry = this.#entry(client);
+    if (entry.thumbprint === undefined) {
+      const { e, n } = entry.key.export({ format: 'jwk' });
+      entry.thumbprint = createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
+    }
+    return entry.thumbprint;
   }
 }

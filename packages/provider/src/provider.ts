@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { ClientKeyCache } from './context.js';
 import type { ProviderContext } from './context.js';
 import { buildApp } from './http.js';
+import { InspectorRecorder } from './inspector/recorder.js';
 import { KeyRing } from './keys/key-ring.js';
 import { createMetrics } from './metrics.js';
 import { openStore } from './store/index.js';
@@ -48,7 +49,13 @@ export async function openContext(config: Config, store?: Store, opts: ProviderO
       throw new Error(`--auto-approve: no persona has the id "${config.autoApprove}" (see \`sgid-provider personas list\`)`);
     }
     const pairwiseSecret = await s.initSetting('pairwise-secret', randomToken(32));
-    return { config, now, store: s, keys, personas, pairwiseSecret, clientKeys: new ClientKeyCache(), metrics: createMetrics() };
+    const inspector = new InspectorRecorder(s, {
+      now,
+      enabled: config.inspector === 'on',
+      // A login's records live as long as the longest-lived record it can produce.
+      retentionMs: Math.max(config.loginTtl, config.codeTtl, config.tokenTtl) * 1000,
+    });
+    return { config, now, store: s, keys, personas, pairwiseSecret, clientKeys: new ClientKeyCache(), metrics: createMetrics(), inspector };
   } catch (err) {
     if (!store) await s.close();
     throw err;
@@ -58,6 +65,7 @@ export async function openContext(config: Config, store?: Store, opts: ProviderO
 export async function createProvider(config: Config, store?: Store, opts: ProviderOptions = {}): Promise<Provider> {
   const ctx = await openContext(config, store, opts);
   const app = await buildApp(ctx);
+  ctx.inspector.warn = (message) => app.log.warn(message);
   const sweeper = setInterval(() => void ctx.store.sweep().catch(() => undefined), 60_000);
   sweeper.unref();
   const inFlight = trackRequests(app);
@@ -81,6 +89,7 @@ export async function createProvider(config: Config, store?: Store, opts: Provid
       await inFlight.drained(CLOSE_GRACE_MS);
       app.server.closeAllConnections();
       await closing;
+      await ctx.inspector.close();
       if (!store) await ctx.store.close();
     },
   };

@@ -80,7 +80,7 @@ describe('fast (node:crypto) per-login crypto', () => {
     const jwks = createLocalJWKSet(JSON.parse(await ctx.keys.jwks()));
     const { kid } = await ctx.keys.active();
     for (const nonce of ['n-0S6_WzA2Mj', undefined]) {
-      const token = await issueIdToken(ctx, { sub: 'pairwise-sub', clientId: 'client-1', ...(nonce !== undefined ? { nonce } : {}) });
+      const { token } = await issueIdToken(ctx, { sub: 'pairwise-sub', clientId: 'client-1', ...(nonce !== undefined ? { nonce } : {}) });
       const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: ctx.config.issuer, audience: 'client-1', algorithms: ['RS256'], currentDate: new Date(clock.now()) });
       assert.deepEqual(protectedHeader, { alg: 'RS256', kid, typ: 'JWT' });
       assert.deepEqual(Object.keys(payload).sort(), nonce !== undefined ? ['aud', 'exp', 'iat', 'iss', 'nonce', 'sub'] : ['aud', 'exp', 'iat', 'iss', 'sub']);
@@ -95,7 +95,7 @@ describe('fast (node:crypto) per-login crypto', () => {
 
   test('a tampered ID token does not verify', async () => {
     const jwks = createLocalJWKSet(JSON.parse(await ctx.keys.jwks()));
-    const token = await issueIdToken(ctx, { sub: 's', clientId: 'c' });
+    const { token } = await issueIdToken(ctx, { sub: 's', clientId: 'c' });
     const [h, , s] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...decodeJwt(token), sub: 'other' })).toString('base64url');
     await assert.rejects(jwtVerify(`${h}.${forged}.${s}`, jwks, { currentDate: new Date(clock.now()) }), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });

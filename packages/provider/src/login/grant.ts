@@ -23,5 +23,5 @@ export async function grantFor(
   if (Object.keys(values).length === 0) return { sub };
   // node:crypto rather than sgid-protocol's WebCrypto encryptUserinfo (same JWEs): each
   // crypto.subtle call on Node costs ~60-70 µs of overhead, and this makes 1 + 2 per value.
-  return { sub, encrypted: encryptUserinfoNode(values, ctx.clientKeys.get(client)) };
+  return { sub, encrypted: encryptUserinfoNode(values, ctx.clientKeys.get(client)), encryptedTo: ctx.clientKeys.thumbprint(client) };
 }

@@ -10,6 +10,8 @@ export interface Grant {
   sub: string;
   /** Absent when only `openid` was requested. */
   encrypted?: EncryptedUserinfo;
+  /** The JWK thumbprint of the client key the data was encrypted to (for the login inspector). */
+  encryptedTo?: string;
 }
 
 /**
@@ -49,6 +51,8 @@ export type LoginStatus = 'pending' | 'approved' | 'declined' | 'superseded' | '
 /** An authorize request waiting for the wallet (keyed by its id, which the QR code carries). */
 export interface LoginRecord {
   id: string;
+  /** The login inspector's trace id: every step of this login is recorded under it. */
+  trace?: string;
   clientId: string;
   redirectUri: string;
   scopes: string[];

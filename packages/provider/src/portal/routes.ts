@@ -33,6 +33,7 @@ import { parseCookies, serializeCookie } from './cookies.js';
 import { keepForm, loadForm } from './form-state.js';
 import { RESULT_COOKIE, RESULT_TTL_MS, keepResult, resultPath, takeResult } from './results.js';
 import type { OneTimeResult } from './results.js';
+import { inspectorRoutes } from './inspector-routes.js';
 import {
   CSRF_COOKIE,
   CSRF_FIELD,
@@ -190,6 +191,16 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
         const path = req.url.split('?')[0]!;
         const isLogin = path === '/portal/login';
         if (adminToken === undefined || isLogin || session) return;
+        if (path.startsWith('/portal/api/')) {
+          // Scripts call the JSON API with the admin token itself; a browser with its session.
+          const auth = req.headers.authorization;
+          if (typeof auth === 'string' && /^Bearer /i.test(auth) && adminTokenMatches(adminToken, auth.slice(7).trim())) return;
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Bearer realm="sgid-portal"')
+            .type('application/json')
+            .send({ error: 'unauthorized', error_description: 'sign in to the portal first, or send "Authorization: Bearer <admin token>"' });
+        }
         if (req.method === 'GET' || req.method === 'HEAD') {
           return reply.redirect(`/portal/login?next=${encodeURIComponent(safeNext(path))}`, 303);
         }
@@ -252,6 +263,9 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
         reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { sameSite: 'Lax', secure, maxAge: 0 }));
         return reply.redirect(adminToken === undefined ? '/portal' : '/portal/login', 303);
       });
+
+      // ── the login inspector ─────────────────────────────────────────────────────────────
+      inspectorRoutes(portal, ctx, chromeOf);
 
       // ── clients ─────────────────────────────────────────────────────────────────────────
       portal.get<{ Querystring: { deleted?: string } }>('/', PAGE_ERRORS, async (req, reply) => {

@@ -5,6 +5,7 @@
  */
 import { accessDenied } from 'sgid-protocol';
 import type { ProviderContext } from '../context.js';
+import { InspectStep } from '../inspector/step.js';
 import { takeAnswer } from '../login/states.js';
 import { issueCode } from './code.js';
 import { errorRedirect } from './redirect.js';
@@ -16,8 +17,20 @@ import { errorRedirect } from './redirect.js';
 export async function continueLogin(ctx: ProviderContext, id: string, pollToken: string | undefined): Promise<string | null> {
   const taken = await takeAnswer(ctx, id, pollToken);
   if (!taken) return null;
-  if (taken.status === 'declined' || !taken.grant) {
-    return errorRedirect(taken.redirectUri, accessDenied('the user declined to share their data with this app'), taken.state);
+  // Recorded once the answer is taken (polls while the person decides are not steps).
+  const s = new InspectStep(ctx.inspector, { protocol: 'sgid', step: 'code', clientId: taken.clientId, trace: taken.trace });
+  try {
+    if (taken.status === 'declined' || !taken.grant) {
+      const err = accessDenied('the user declined to share their data with this app');
+      s.response({ redirect_uri: taken.redirectUri, error: err.error, ...(taken.state !== undefined ? { state: taken.state } : {}) });
+      s.done();
+      return errorRedirect(taken.redirectUri, err, taken.state);
+    }
+    const location = await issueCode(ctx, taken, taken.grant, s);
+    s.done();
+    return location;
+  } catch (err) {
+    s.refuse(err);
+    throw err;
   }
-  return issueCode(ctx, taken, taken.grant);
 }

@@ -7,17 +7,25 @@
  * the same token format (verified with jose's jwtVerify in test/fast-crypto.test.ts).
  */
 import { sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { ProviderContext } from '../context.js';
+
+export type IdTokenHeader = Record<string, string>;
+export type IdTokenPayload = Record<string, string | number>;
+
+/** An ID token with its decoded parts (the login inspector shows them). */
+export interface IssuedIdToken {
+  token: string;
+  header: IdTokenHeader;
+  payload: IdTokenPayload;
+}
 
 const b64json = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-export async function issueIdToken(
-  ctx: ProviderContext,
-  claims: { sub: string; clientId: string; nonce?: string },
-): Promise<string> {
-  const { kid, key } = await ctx.keys.active();
+/** The claims of a correct ID token for this login, issued now. */
+export function idTokenPayload(ctx: ProviderContext, claims: { sub: string; clientId: string; nonce?: string }): IdTokenPayload {
   const now = Math.floor(ctx.now() / 1000);
-  const payload: Record<string, string | number> = {
+  const payload: IdTokenPayload = {
     iss: ctx.config.issuer,
     sub: claims.sub,
     aud: claims.clientId,
@@ -25,7 +33,21 @@ export async function issueIdToken(
     exp: now + ctx.config.tokenTtl,
   };
   if (claims.nonce !== undefined) payload.nonce = claims.nonce;
-  const input = `${b64json({ alg: 'RS256', kid, typ: 'JWT' })}.${b64json(payload)}`;
+  return payload;
+}
+
+/** `header.payload.signature` with RS256 (SHA-256) and the given RSA private key. */
+export function signRs256(header: IdTokenHeader, payload: IdTokenPayload, key: KeyObject): IssuedIdToken {
+  const input = `${b64json(header)}.${b64json(payload)}`;
   const signature = sign('sha256', Buffer.from(input), key);
-  return `${input}.${signature.toString('base64url')}`;
+  return { token: `${input}.${signature.toString('base64url')}`, header, payload };
+}
+
+/** A correct ID token, signed by the provider's active key. */
+export async function issueIdToken(
+  ctx: ProviderContext,
+  claims: { sub: string; clientId: string; nonce?: string },
+): Promise<IssuedIdToken> {
+  const { kid, key } = await ctx.keys.active();
+  return signRs256({ alg: 'RS256', kid, typ: 'JWT' }, idTokenPayload(ctx, claims), key);
 }

@@ -7,6 +7,8 @@ import type { Grant } from '../login/records.js';
 /** An authorization code (keyed by storageKey(code)): bound to client, redirect URI and challenge. */
 export interface CodeRecord {
   clientId: string;
+  /** The login inspector's trace id of the login. */
+  trace?: string;
   redirectUri: string;
   codeChallenge: string;
   nonce?: string;
@@ -17,6 +19,8 @@ export interface CodeRecord {
 /** An access token (keyed by storageKey(token)). */
 export interface TokenRecord {
   clientId: string;
+  /** The login inspector's trace id of the login. */
+  trace?: string;
   scopes: string[];
   grant: Grant;
   expiresAt: number;

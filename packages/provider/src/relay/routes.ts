@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PATHS } from 'sgid-protocol';
 import type { ProviderContext } from '../context.js';
+import { inspected } from '../inspector/step.js';
 import { JWKS_MAX_AGE } from '../keys/key-ring.js';
 import { authorizePage } from '../views/authorize-page.js';
 import { walletPendingPage } from '../views/pending-page.js';
@@ -33,7 +34,7 @@ export function relayRoutes(app: FastifyInstance, ctx: ProviderContext): void {
 
   app.get<Q>(PATHS.authorize, { config: { errorFormat: 'page' } }, async (req, reply) => {
     const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
-    const outcome = await authorize(ctx, req.query, rawQuery);
+    const outcome = await inspected(ctx, { protocol: 'sgid', step: 'authorize' }, (s) => authorize(ctx, req.query, rawQuery, s));
     if (outcome.kind === 'redirect') return reply.redirect(outcome.location, 302);
     const { login, pollToken, client } = outcome;
     const t = encodeURIComponent(pollToken);
@@ -64,11 +65,13 @@ export function relayRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   });
 
   app.post(PATHS.token, async (req) =>
-    exchangeCode(ctx, checkFormBody(req.body, req.headers['content-type']), req.headers.authorization),
+    inspected(ctx, { protocol: 'sgid', step: 'token' }, (s) =>
+      exchangeCode(ctx, s.check('params', () => checkFormBody(req.body, req.headers['content-type'])), req.headers.authorization, s),
+    ),
   );
 
   const userinfoHandler = async (req: { headers: { authorization?: string | string[] }; query: unknown }) =>
-    userinfo(ctx, req.headers.authorization, (req.query ?? {}) as Params);
+    inspected(ctx, { protocol: 'sgid', step: 'userinfo' }, (s) => userinfo(ctx, req.headers.authorization, (req.query ?? {}) as Params, s));
   app.get(PATHS.userinfo, { config: { errorFormat: 'bearer' } }, userinfoHandler);
   app.post(PATHS.userinfo, { config: { errorFormat: 'bearer' } }, userinfoHandler);
 }

@@ -10,6 +10,7 @@ import type { ClientRecord } from '../store/types.js';
 import { breakAfter, html } from './html.js';
 import type { Html } from './html.js';
 import { page } from './layout.js';
+import type { PageOptions } from './layout.js';
 
 /** What every portal page needs to draw its header and forms. */
 export interface PortalChrome {
@@ -45,15 +46,17 @@ export function csrfField(chrome: Pick<PortalChrome, 'csrf'>): Html {
   return html`<input type="hidden" name="csrf" value="${chrome.csrf}">`;
 }
 
-export function portalPage(chrome: PortalChrome, title: string, body: Html): string {
+/** A portal page: the header (with sign-out when signed in), the dev-mode banner, the body. */
+export function portalPage(chrome: PortalChrome, title: string, body: Html, opts: Pick<PageOptions, 'scripts' | 'data'> = {}): string {
   return page(
-    { title: `${title} — sgID developer portal`, variant: 'wide' },
+    { title: `${title} — sgID developer portal`, variant: 'wide', ...opts },
     html`<header class="portal-bar">
 <a class="portal-brand" href="/portal">sgID developer portal</a>
 <nav aria-label="Portal">
 <a href="/portal">Clients</a>
 <a href="/portal/clients/new">Register a client</a>
 <a href="/portal/singpass">Singpass clients</a>
+<a href="/portal/logins">Logins</a>
 ${
   chrome.devMode
     ? ''

@@ -5,6 +5,8 @@ import { SINGPASS_ACR, getMyinfoItem } from 'sgid-protocol';
 import { grantFor } from '../login/grant.js';
 import type { LoginRecord } from '../login/records.js';
 import { singpassGrantFor } from '../login/singpass-grant.js';
+import { maskNric, releasedShown } from '../inspector/mask.js';
+import { InspectStep } from '../inspector/step.js';
 import { answerLogin, loadLogin } from '../login/states.js';
 import type { Answer } from '../login/states.js';
 import type { ClientRecord, SingpassClientRecord } from '../store/types.js';
@@ -139,6 +141,22 @@ export function walletRoutes(app: FastifyInstance, ctx: ProviderContext): void {
       const now = await loadLogin(ctx, login.id);
       return refuse(reply, now ? ({ ...found, login: now } as Found) : undefined);
     }
+    const s = new InspectStep(ctx.inspector, {
+      protocol: found.kind,
+      ...(login.singpass ? { flow: login.singpass.mount } : {}),
+      step: 'wallet',
+      clientId: client.id,
+      trace: login.trace,
+    });
+    s.pass('login_live');
+    if (persona) s.pass('persona');
+    s.response({
+      decision: answer.status,
+      ...(persona ? { persona: maskNric(persona.id) } : {}),
+      ...('grant' in answer ? { released: releasedShown(login.scopes, answer.grant.encryptedTo) } : {}),
+      ...('singpassGrant' in answer ? { acr: answer.singpassGrant.acr, amr: answer.singpassGrant.amr.join(' '), scopes: login.scopes.join(' ') } : {}),
+    });
+    s.done();
     return walletDonePage(client, decision === 'approve');
   });
 }
