@@ -319,6 +319,10 @@ describe('developer portal (dev mode: no admin token)', () => {
     for (const [k, v] of b.jar) thief.jar.set(k, v);
     assert.equal((await thief.get(location)).res.status, 403, 'the page needs the key cookie of its own path');
 
+    // A HEAD of the page (a link checker, a prefetch) leaves it for the GET.
+    const cookie = b.setCookies.find((c) => c.startsWith('sgid_portal_result='))!.split(';')[0]!;
+    const head = await fetch(p.url + location, { method: 'HEAD', headers: { cookie: `${cookie}; ${[...b.jar].map(([k, v]) => `${k}=${v}`).join('; ')}` } });
+    assert.equal(head.status, 200);
     const shown = await b.get(location);
     assert.equal(shown.res.status, 200);
     const creds = downloadedCredentials(shown.html);

@@ -317,6 +317,8 @@ export function portalRoutes(app: FastifyInstance, ctx: ProviderContext): void {
       portal.get<{ Params: { id: string; result: string } }>('/clients/:id/results/:result', PAGE_ERRORS, async (req, reply) => {
         const { id, result: resultId } = req.params;
         const path = resultPath(id, resultId);
+        // A HEAD (a link checker, a prefetch) must not use up what only the page may show.
+        if (req.method === 'HEAD') return send(reply, 200, '');
         const taken = await takeResult(ctx.store, id, resultId, stateOf(req).cookies.get(RESULT_COOKIE), bindingOf(req));
         if (taken.status === 'elsewhere') {
           return send(reply, 403, portalMessagePage('Not available here', 'These credentials can be shown only in the browser, and the portal session, that asked for them.', { href: clientHref(id), label: 'Go to the client\'s page' }));
