@@ -25,11 +25,10 @@ import {
   postgresUnreachable,
   redisUnreachable,
   requireService,
-  sleep,
   uniqueName,
 } from './helpers/store-services.js';
 import { openQrPage } from './helpers/wallet-flow.js';
-import { DEADLINE_MS } from './helpers/deadlines.js';
+import { DEADLINE_MS, until } from './helpers/deadlines.js';
 
 const REDIRECT = 'http://localhost:5001/api/redirect';
 const PERSONA = builtInPersonas(new Date())[0]!;
@@ -42,14 +41,6 @@ function assertUnavailable(r: JsonResponse, what: string): void {
 
 const json = async (url: string, init?: RequestInit): Promise<JsonResponse> => asJson(await fetch(url, init));
 
-/** Polls `check` until it holds; fails after DEADLINE_MS (it normally holds within seconds). */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, `${what}: not within ${DEADLINE_MS} ms`);
-    await sleep(100);
-  }
-}
 
 async function assertUnavailablePage(url: string, what: string): Promise<void> {
   const res = await fetch(url, { redirect: 'manual' });

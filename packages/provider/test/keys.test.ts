@@ -25,11 +25,10 @@ import { rotateKeys, signingKeyAt } from '../src/keys/key-ring.js';
 import { createMemoryStore } from '../src/store/memory/index.js';
 import { builtInPersonas } from '../src/wallet/personas/index.js';
 import { TestClock } from './helpers/clock.js';
-import { DEADLINE_MS } from './helpers/deadlines.js';
+import { until } from './helpers/deadlines.js';
 import { pkcePair } from './helpers/oauth.js';
 import { startProvider } from './helpers/provider.js';
 import { runCli, spawnProvider } from './helpers/provider-process.js';
-import { sleep } from './helpers/store-services.js';
 
 const REDIRECT = 'http://localhost:5001/api/redirect';
 /** The JWKS cache lifetime the README promises (`Cache-Control: public, max-age=300`). */
@@ -41,17 +40,6 @@ const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-/** Polls `get` until it returns a value; fails after `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, get: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-}
 
 type Jwks = { keys: { kid: string }[] };
 
@@ -125,7 +113,7 @@ describe('key rotation, as an operator runs it', { timeout: 600_000 }, () => {
 
       // The running process serves the new key without a restart (it re-reads the keys every
       // second: waited for as a condition, not timed) …
-      await until('the running process publishing both keys', DEADLINE_MS, async () => ((await jwksOf(p.url)).keys.length === 2 ? true : undefined));
+      await until('the running process publishing both keys', async () => (await jwksOf(p.url)).keys.length === 2);
       assert.deepEqual(new Set((await jwksOf(p.url)).keys.map((k) => k.kid)), new Set([oldKid, next.kid]));
       // … and the old key still signs, and will until the delay has passed.
       for (let i = 0; i < 3; i++) assert.equal(kidOf(await mintIdToken(p.url, creds)), oldKid);
@@ -162,7 +150,7 @@ describe('key rotation on a provider whose clock the test moves', () => {
       assert.equal(next.activateAt, activateAt);
       // The process re-reads its keys once a second of its clock has passed.
       clock.advance(1_000);
-      await until('the JWKS showing both keys', DEADLINE_MS, async () => ((await jwksOf(provider.url)).keys.length === 2 ? true : undefined));
+      await until('the JWKS showing both keys', async () => (await jwksOf(provider.url)).keys.length === 2);
       const duringDelay = (await jwksOf(provider.url)) as JSONWebKeySet;
 
       // A relying party logs in during the delay: the old key signs, and it caches the JWKS.

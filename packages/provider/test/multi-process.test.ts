@@ -18,7 +18,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { PATHS, decryptUserinfo } from 'sgid-protocol';
 import type { ClientCredentials, EncryptedUserinfo } from 'sgid-protocol';
 import { builtInPersonas, makeNric } from '../src/wallet/personas/index.js';
-import { DEADLINE_MS } from './helpers/deadlines.js';
+import { DEADLINE_MS, until } from './helpers/deadlines.js';
 import { pkcePair } from './helpers/oauth.js';
 import { runCli, spawnProvider, withParam } from './helpers/provider-process.js';
 import type { ProviderProcess } from './helpers/provider-process.js';
@@ -341,16 +341,11 @@ describe('several provider processes on PostgreSQL + Redis', { timeout: 8 * DEAD
     assert.ok(nextKid, rotated.stdout);
     // Each process re-reads the keys every second: a condition waited for on each, not a time measured.
     for (const p of processes.filter((x) => x.child.exitCode === null)) {
-      const deadline = Date.now() + DEADLINE_MS;
-      for (;;) {
-        const kids = new Set((await jwksOf(p)).keys.map((k) => k.kid));
-        if (kids.has(nextKid)) {
-          assert.deepEqual(kids, new Set([oldKid, nextKid]), `${p.url}: both keys`);
-          break;
-        }
-        assert.ok(Date.now() < deadline, `${p.url} did not publish the new key within ${DEADLINE_MS} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const kids = await until(`${p.url} publishing the new key`, async (): Promise<Set<string> | false> => {
+        const published = new Set((await jwksOf(p)).keys.map((k) => k.kid));
+        return published.has(nextKid) && published;
+      });
+      assert.deepEqual(kids, new Set([oldKid, nextKid]), `${p.url}: both keys`);
     }
     // Within the 600 s delay the old key still signs, on every process.
     for (const [first, second] of [[c.a, c.b], [c.b, c.a]] as const) {
