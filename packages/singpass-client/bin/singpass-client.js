@@ -6,6 +6,9 @@ import { existsSync } from 'node:fs';
 const source = new URL('../src/cli/main.ts', import.meta.url);
 let cli;
 if (existsSync(source)) {
+  // The workspace's packages (sgid-protocol) as sources too: their dist/ is not built here.
+  const { register: registerHook } = await import('node:module');
+  registerHook('./source-condition.js', import.meta.url);
   const { register } = await import('tsx/esm/api');
   register();
   cli = await import(source.href);
