@@ -5,12 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { createSingpassClient } from '../../../packages/provider/src/portal/singpass-clients.ts';
 import { builtInPersonas } from '../../../packages/provider/src/wallet/personas/index.ts';
-import { freePort, startProvider, type TestProvider } from '../../../packages/provider/test/helpers/provider.ts';
-import { generateKeys } from 'singpass-client';
-import { LOGIN_SCOPES, MYINFO_SCOPES, startExample, type RunningExample } from '../src/index.ts';
+import type { RunningExample } from '../src/index.ts';
+import { setUpExample, type ExampleSetup } from './setup.ts';
 
 /** Cookies as a browser keeps them for one origin (enough for these tests). */
 class Browser {
@@ -37,41 +34,15 @@ class Browser {
 }
 
 describe('singpass-express example, over HTTP', () => {
-  let p: TestProvider;
+  let setup: ExampleSetup;
   let example: RunningExample;
   const persona = builtInPersonas(new Date())[0]!;
 
   before(async () => {
-    p = await startProvider({ autoApprove: persona.id });
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const loginKeys = (await generateKeys()).privateJwks;
-    const myinfoKeys = (await generateKeys()).privateJwks;
-    const register = (appType: 'login' | 'myinfo', scopes: string[]) =>
-      createSingpassClient(p.store, {
-        name: `Example ${appType} app`,
-        description: 'the singpass-express example',
-        appType,
-        scopes: scopes.join(' '),
-        redirectUris: [`${url}/${appType}/callback`],
-        jwksUri: `${url}/${appType}/jwks.json`,
-      });
-    const [login, myinfo] = [await register('login', LOGIN_SCOPES), await register('myinfo', MYINFO_SCOPES)];
-    example = await startExample({
-      issuer: `${p.url}/fapi`,
-      port,
-      publicUrl: url,
-      loginApp: { clientId: login.id, keys: loginKeys },
-      myinfoApp: { clientId: myinfo.id, keys: myinfoKeys },
-      cookieSecret: randomBytes(32).toString('base64url'),
-      allowHttpLoopback: true,
-      log: () => undefined,
-    });
+    setup = await setUpExample({ autoApprove: persona.id });
+    example = setup.example;
   });
-  after(async () => {
-    await example.close();
-    await p.close();
-  });
+  after(() => setup.close());
 
   it('Login app: the person’s NRIC and name from the ID token, then logout', async () => {
     const browser = new Browser();

@@ -7,19 +7,18 @@
  * Needs Chromium (see packages/provider/test/helpers/browser.ts: SGID_CHROMIUM, SGID_SKIP_BROWSER).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { generateKeys } from 'singpass-client';
 import { DESKTOP, SKIP_BROWSER, answerOnPhone, chromiumMissing, launchChromium, screenshot } from '../../../packages/provider/test/helpers/browser.ts';
 import { DEADLINE_MS } from '../../../packages/provider/test/helpers/deadlines.ts';
-import { freePort, startProvider, type TestProvider } from '../../../packages/provider/test/helpers/provider.ts';
-import { createSingpassClient } from '../../../packages/provider/src/portal/singpass-clients.ts';
-import { LOGIN_SCOPES, MYINFO_SCOPES, startExample, type RunningExample } from '../src/index.ts';
+import type { TestProvider } from '../../../packages/provider/test/helpers/provider.ts';
+import type { RunningExample } from '../src/index.ts';
+import { setUpExample, type ExampleSetup } from './setup.ts';
 
 const NAMES = { login: 'Kopi Club (Login app)', myinfo: 'Kopi Club (Myinfo app)' };
 
 describe('singpass-express example in Chromium', () => {
+  let setup: ExampleSetup;
   let p: TestProvider;
   let example: RunningExample;
   let browser: Browser;
@@ -28,35 +27,13 @@ describe('singpass-express example in Chromium', () => {
 
   before(async () => {
     if (SKIP_BROWSER || missing) return;
-    p = await startProvider();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const register = (appType: 'login' | 'myinfo', scopes: string[]) =>
-      createSingpassClient(p.store, {
-        name: NAMES[appType],
-        description: 'The singpass-express example',
-        appType,
-        scopes: scopes.join(' '),
-        redirectUris: [`${url}/${appType}/callback`],
-        jwksUri: `${url}/${appType}/jwks.json`,
-      });
-    const [login, myinfo] = [await register('login', LOGIN_SCOPES), await register('myinfo', MYINFO_SCOPES)];
-    example = await startExample({
-      issuer: `${p.url}/fapi`,
-      port,
-      publicUrl: url,
-      loginApp: { clientId: login.id, keys: (await generateKeys()).privateJwks },
-      myinfoApp: { clientId: myinfo.id, keys: (await generateKeys()).privateJwks },
-      cookieSecret: randomBytes(32).toString('base64url'),
-      allowHttpLoopback: true,
-      log: () => undefined,
-    });
+    setup = await setUpExample({ names: NAMES });
+    ({ provider: p, example } = setup);
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await example?.close();
-    await p?.close();
+    await setup?.close();
   });
 
   /** A desktop-sized page in a context of its own, with the suites' generous deadline. */
