@@ -183,7 +183,7 @@ describe('against the provider over HTTP', () => {
     assert.match(err.hint, /end in \/fapi/);
   });
 
-  it('reports the provider’s refusals as typed errors, retrying none of them', async () => {
+  it('reports the provider’s refusals as typed errors', async () => {
     const wrongRedirect = clientFor('login', { redirectUri: 'http://localhost:3080/elsewhere' });
     const refused = await rejectsWith(wrongRedirect.authorizationUrl(), 'ERR_OAUTH_RESPONSE', 'SingpassResponseError');
     assert.equal(refused.error, 'invalid_request');
@@ -200,6 +200,17 @@ describe('against the provider over HTTP', () => {
     const strangers = clientFor('login', { keys: (await generateKeys()).privateJwks });
     const unknown = await rejectsWith(strangers.authorizationUrl(), 'ERR_OAUTH_RESPONSE');
     assert.equal(unknown.error, 'invalid_client');
+  });
+
+  it('a replayed code revokes the tokens it gave: userinfo then answers invalid_token, as a typed error', async () => {
+    const client = clientFor('myinfo');
+    const { url, session } = await client.authorizationUrl();
+    const callbackUrl = await approve(url);
+    const tokens = await client.callback(callbackUrl, session);
+    await rejectsWith(client.callback(callbackUrl, session), 'ERR_OAUTH_RESPONSE');
+    const revoked = await rejectsWith(client.userinfo(tokens), 'ERR_OAUTH_RESPONSE', 'SingpassResponseError');
+    assert.equal(revoked.error, 'invalid_token');
+    assert.equal(revoked.status, 401);
   });
 
   it('tokens from one client are refused for another client’s userinfo keys', async () => {

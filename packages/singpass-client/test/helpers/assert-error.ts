@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { SingpassError } from '../../src/index.ts';
 
-export async function rejectsWith(promise: Promise<unknown>, code?: string, name?: string): Promise<SingpassError & { error?: string }> {
+export async function rejectsWith(promise: Promise<unknown>, code?: string, name?: string): Promise<SingpassError & { error?: string; status?: number }> {
   const err = await promise.then(
     () => assert.fail(`expected ${code ?? 'a SingpassError'}`),
     (e: unknown) => e,
