@@ -15,6 +15,8 @@ import type { RpKeySet } from './rp-keys.js';
 export interface AuthenticatedClient {
   client: SingpassClientRecord;
   keys: RpKeySet;
+  /** The verified assertion's claims (the legacy token endpoint checks its optional `code`). */
+  claims: Record<string, unknown>;
 }
 
 export async function authenticateSingpassClient(
@@ -48,5 +50,5 @@ export async function authenticateSingpassClient(
   if (!(await sp.replay.firstUse(`assertion\u0000${client.id}\u0000${verified.jti}`, ttlMs))) {
     throw invalidClient(`client_assertion "jti" ${JSON.stringify(verified.jti)} was used before: make a new assertion (new jti) for every request`);
   }
-  return { client, keys };
+  return { client, keys, claims: presented.jws.payload };
 }

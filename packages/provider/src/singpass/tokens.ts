@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SINGPASS_ENC } from 'sgid-protocol';
-import type { PersonInfo, SingpassIdTokenClaims, SingpassUserinfoPayload } from 'sgid-protocol';
+import type { LegacyIdTokenClaims, LegacyProfile, PersonInfo, SingpassIdTokenClaims, SingpassUserinfoPayload } from 'sgid-protocol';
 import type { SingpassGrant } from '../login/records.js';
+import type { SingpassClientRecord } from '../store/types.js';
 import { randomToken } from '../util/secrets.js';
 import type { Persona } from '../wallet/personas/index.js';
 import { subAttributes } from '../wallet/personas/index.js';
@@ -81,3 +82,43 @@ export function userinfoJwe(sp: SingpassContext, mount: Mount, clientId: string,
 
 /** A fresh random id for request URIs. */
 export const newRequestUriId = (): string => randomUUID();
+
+/**
+ * The legacy `sub`: `u=<uuid>` for the `direct` profile, `s=<NRIC>,u=<uuid>` for
+ * `direct_pii_allowed` (the NRIC/FIN travels only inside a JWE).
+ */
+export function legacySub(profile: LegacyProfile, persona: Persona, uuid: string): string {
+  return profile === 'direct_pii_allowed' ? `s=${persona.values['myinfo.nric_number'] ?? persona.id},u=${uuid}` : `u=${uuid}`;
+}
+
+/** The legacy ID token: ES256 JWS (`direct`), or that JWS inside a JWE to the client (`direct_pii_allowed`). */
+export function legacyIdToken(
+  sp: SingpassContext,
+  mount: Mount,
+  client: Pick<SingpassClientRecord, 'id' | 'legacyProfile'>,
+  keys: RpKeySet,
+  grant: SingpassGrant,
+  persona: Persona,
+  nonce: string | undefined,
+): string {
+  const iat = sp.now();
+  const claims: LegacyIdTokenClaims = {
+    iss: mount.issuer,
+    sub: legacySub(client.legacyProfile, persona, grant.uuid),
+    aud: client.id,
+    iat,
+    exp: iat + sp.lifetimes.idToken,
+    amr: grant.amr,
+    ...(nonce !== undefined ? { nonce } : {}),
+  };
+  const { kid, key } = sp.ctx.keys.singpassSigning();
+  const jws = signEs256({ kid, typ: 'JWT' }, claims, key);
+  return client.legacyProfile === 'direct_pii_allowed' ? encryptCompact(jws, keys.encryption, SINGPASS_ENC.idToken, 'JWT') : jws;
+}
+
+/** The legacy userinfo answer: Myinfo items at the root with iss, sub, aud, iat, as a JWS inside a JWE. */
+export function legacyUserinfoJwe(sp: SingpassContext, mount: Mount, clientId: string, keys: RpKeySet, sub: string, personInfo: PersonInfo): string {
+  const payload = { ...personInfo, iss: mount.issuer, sub, aud: clientId, iat: sp.now() };
+  const { kid, key } = sp.ctx.keys.singpassSigning();
+  return encryptCompact(signEs256({ kid, typ: 'JWT' }, payload, key), keys.encryption, SINGPASS_ENC.legacyUserinfo, 'JWT');
+}
