@@ -143,7 +143,9 @@ function ensureDebianPackages(packages, problems) {
 export async function prepareTestEnvironment(files, debianPackages = []) {
   const problems = [];
   if (needsBrowser(files)) ensureChromium(problems);
-  ensureDebianPackages(debianPackages, problems);
+  // The HTTPS test makes its certificate with the README's openssl one-liner.
+  const tls = files.some((file) => /singpass-tls/.test(file)) && !has('openssl') ? ['openssl'] : [];
+  ensureDebianPackages([...debianPackages, ...tls], problems);
   if (needsStores(files)) {
     await ensureService({ name: 'PostgreSQL', variable: 'SGID_TEST_DATABASE_URL', fallback: DEFAULT_DATABASE_URL, start: startPostgres }, problems);
     await ensureService({ name: 'Redis', variable: 'SGID_TEST_REDIS_URL', fallback: DEFAULT_REDIS_URL, start: startRedis }, problems);

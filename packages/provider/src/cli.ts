@@ -198,13 +198,16 @@ async function start(config: Config): Promise<void> {
   const provider = await createProvider(config);
   const { port } = await provider.listen();
   const clients = await provider.ctx.store.listClients();
+  const singpassClients = await provider.ctx.store.listSingpassClients();
   print(
     [
       `sgID provider listening on ${config.host}:${port} — ${config.publicUrl}`,
       `  issuer      ${config.issuer}`,
+      `  singpass    FAPI 2.0 ${config.publicUrl}/fapi · legacy ${config.publicUrl} · MockPass paths /singpass/v3/fapi, /singpass/v2`,
       `  store       ${provider.ctx.store.description.replace(/\/\/[^@/]*@/, '//')}`,
       `  portal      ${config.publicUrl}/portal`,
       `  clients     ${clients.length} registered${clients.length === 0 ? ' (sgid-provider clients create --help)' : ''}`,
+      `  singpass    ${singpassClients.length} Singpass client${singpassClients.length === 1 ? '' : 's'} registered${singpassClients.length === 0 ? ' (sgid-provider singpass clients create --help)' : ''}`,
       config.autoApprove ? `  automation  every valid authorize request is approved as persona ${config.autoApprove}` : '',
     ]
       .filter(Boolean)

@@ -32,6 +32,8 @@ export const OPTIONS = {
   keyRotationDelay: { flag: 'key-rotation-delay', env: 'SGID_KEY_ROTATION_DELAY', kind: 'integer', default: 600, scope: 'storage', description: '`keys rotate`: seconds a new key is published before it signs (lets relying parties refresh their JWKS cache).' },
   authFailureLimit: { flag: 'auth-failure-limit', env: 'SGID_AUTH_FAILURE_LIMIT', kind: 'integer', default: 10, scope: 'server', description: 'Failed client authentications per client id per minute before the token endpoint answers 429.' },
   adminToken: { flag: 'admin-token', env: 'SGID_ADMIN_TOKEN', kind: 'string', scope: 'server', description: 'Protects the developer portal: sign in with this token. Without it the portal is open (dev mode).' },
+  tlsCert: { flag: 'tls-cert', env: 'SGID_TLS_CERT', kind: 'string', scope: 'server', description: 'PEM certificate (chain) to serve HTTPS; needs --tls-key. The default public URL becomes https://localhost:<port>. openid-client 6, and so Singpass\'s demo app, refuse an http:// issuer.' },
+  tlsKey: { flag: 'tls-key', env: 'SGID_TLS_KEY', kind: 'string', scope: 'server', description: 'PEM private key of --tls-cert.' },
   singpassAssertionAud: { flag: 'singpass-assertion-aud', env: 'SGID_SINGPASS_ASSERTION_AUD', kind: 'string', default: 'issuer-or-endpoint', scope: 'server', description: 'Singpass client assertions: "issuer" accepts only aud = the issuer (as the docs say); "issuer-or-endpoint" also the URL of the endpoint called (as Singpass\'s Java demo sends, and the real service appears to accept).' },
   inspector: { flag: 'inspector', env: 'SGID_INSPECTOR', kind: 'string', default: 'on', scope: 'server', description: 'The login inspector records each step of every login (portal /portal/logins, `logins tail`, conformance runs): on, or off to record nothing.' },
   logLevel: { flag: 'log-level', env: 'SGID_LOG_LEVEL', kind: 'string', default: 'info', scope: 'server', description: 'JSON log level: fatal, error, warn, info, debug or silent.' },
@@ -56,6 +58,8 @@ export interface Config {
   keyRotationDelay: number;
   authFailureLimit: number;
   adminToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   singpassAssertionAud: 'issuer' | 'issuer-or-endpoint';
   /** Whether the login inspector records steps. */
   inspector: 'on' | 'off';
@@ -183,7 +187,12 @@ export function loadConfig(
       }
     });
   }
-  const publicUrl = c.publicUrl ?? `http://localhost:${c.port}`;
+  check(() => {
+    if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {
+      throw new ConfigError('--tls-cert and --tls-key go together: the certificate and its private key (PEM files)');
+    }
+  });
+  const publicUrl = c.publicUrl ?? `${c.tlsCert ? 'https' : 'http'}://localhost:${c.port}`;
   check(() => {
     let origin: URL;
     try {

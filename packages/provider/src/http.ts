@@ -4,11 +4,13 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, temporarilyUnavailable } from 'sgid-protocol';
+import { ConfigError } from './config.js';
 import type { ProviderContext } from './context.js';
 import { observe, renderMetrics } from './metrics.js';
 import { portalRoutes } from './portal/routes.js';
@@ -156,9 +158,31 @@ function titleFor(e: OAuthError): string {
   }
 }
 
+/** The certificate and key of --tls-cert/--tls-key, read now so that a wrong path stops the start with its flag. */
+function tlsOptions(ctx: ProviderContext): { cert: Buffer; key: Buffer } | undefined {
+  const { tlsCert, tlsKey } = ctx.config;
+  if (!tlsCert || !tlsKey) return undefined;
+  const read = (path: string, flag: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`--${flag}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  };
+  const tls = { cert: read(tlsCert, 'tls-cert'), key: read(tlsKey, 'tls-key') };
+  try {
+    createSecureContext(tls);
+  } catch (err) {
+    throw new ConfigError(`--tls-cert / --tls-key: not a PEM certificate and its private key (${(err as Error).message})`);
+  }
+  return tls;
+}
+
 export async function buildApp(ctx: ProviderContext): Promise<FastifyInstance> {
   const level = ctx.config.logLevel;
+  const https = tlsOptions(ctx);
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger:
       level === 'silent'
         ? false
@@ -171,7 +195,7 @@ export async function buildApp(ctx: ProviderContext): Promise<FastifyInstance> {
     // A malformed %-escape or an over-long segment in the path: the same error mapping as the routes.
     frameworkErrors: (err, req, reply) => sendError(ctx, err, req, reply),
     forceCloseConnections: 'idle',
-  });
+  }) as unknown as FastifyInstance;
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseForm(body as string));
