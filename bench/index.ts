@@ -9,12 +9,15 @@
  *   npm run bench -- --systems ours,mockpass,scaled --concurrency 1,8,32 --sdk-iterations 300
  *   npm run bench -- --sdk-only        only the SDK CPU bench (~1 min), with its two targets
  *   npm run bench -- --singpass-sdk-only   only the Singpass SDK CPU bench (bench/singpass-sdk-cpu.ts), with its target
+ *   npm run bench -- --singpass-only   only the Singpass provider: FAPI logins on SQLite and PostgreSQL + Redis, CPU vs its crypto floor
  *
  * Full logins (PKCE → authorize in automation mode → token → userinfo with 3 fields), fresh
  * each time, at several concurrencies, for our provider + our SDK (SQLite file; PostgreSQL +
  * Redis when reachable) and for MockPass + the official SDK, alternating the systems. Each
  * server runs in its own process (RSS and CPU from /proc are its own); the load generator and
- * the SDKs run here. Then the SDK CPU bench (bench/sdk-cpu.ts). Results: a table, targets with
+ * the SDKs run here. Singpass FAPI 2.0 logins too (bench/lib/singpass.ts: PAR → authorize → token →
+ * userinfo, a fresh DPoP key per login), with the provider's CPU per login beside its crypto floor
+ * (bench/singpass-floor.ts, in a fresh process). Then the SDK CPU bench (bench/sdk-cpu.ts). Results: a table, targets with
  * PASS/MISS, bench/results/<timestamp>.json|svg and latest.json|svg. Only 127.0.0.1 is used.
  */
 import { spawn } from 'node:child_process';
@@ -35,6 +38,8 @@ import { REDIRECT_URI, SCOPE, officialSdkLogin, ourSdkLogin } from './lib/system
 import type { Credentials } from './lib/systems.js';
 import type { SdkCpuBenchResult } from './sdk-cpu.js';
 import type { SingpassSdkCpuBenchResult } from './singpass-sdk-cpu.js';
+import type { SingpassFloorResult } from './singpass-floor.js';
+import { singpassRp } from './lib/singpass.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,9 +48,10 @@ const { values: args } = parseArgs({
     soak: { type: 'boolean', default: false },
     'sdk-only': { type: 'boolean', default: false },
     'singpass-sdk-only': { type: 'boolean', default: false },
+    'singpass-only': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '300' },
     'cpu-prof': { type: 'boolean', default: false },
-    systems: { type: 'string', default: 'ours,mockpass,scaled' },
+    systems: { type: 'string', default: 'ours,mockpass,scaled,singpass,singpass-scaled' },
     concurrency: { type: 'string', default: '1,8,32' },
     'sdk-iterations': { type: 'string' },
     'database-url': { type: 'string', default: process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' },
@@ -72,7 +78,7 @@ const PROFILES = join(RESULTS, 'profiles');
 const TTY = process.stdout.isTTY;
 
 // Everything stops by itself: a watchdog well past the longest plausible run.
-const expectedS = args.soak ? soakSeconds + 60 : concurrencies.length * 3 * (durationS + warmupS) + 120;
+const expectedS = args.soak ? soakSeconds + 60 : concurrencies.length * Math.max(3, systemsWanted.size) * (durationS + warmupS) + 180;
 const watchdog = setTimeout(() => {
   console.error(`\nbench: still running after ${Math.round(expectedS * 2)} s; stopping`);
   killAllChildren();
@@ -131,6 +137,49 @@ async function ourSystem(key: string, name: string, storeArgs: string[]): Promis
   return { key, name, server, login, ...(fallback ? { note: fallback } : {}) };
 }
 
+/** Our provider serving Singpass FAPI 2.0 logins (automation mode), a Myinfo app with 3 items. */
+async function singpassSystem(key: string, name: string, storeArgs: string[]): Promise<System> {
+  const t0 = Date.now();
+  const persona = await firstPersona(storeArgs);
+  const server = await startProvider({ storeArgs, autoApprove: persona, name, ...(args['cpu-prof'] ? { cpuProfDir: PROFILES } : {}) });
+  started.push(server);
+  const { clientId, login } = await singpassRp(server.url, storeArgs, tmp);
+  log(`  ${name}: pid ${server.pid}, ${server.url}/fapi, persona ${persona}, client ${clientId} (${Date.now() - t0} ms to start)`);
+  return { key, name, server, login };
+}
+
+/** The PostgreSQL + Redis store for a system, or why it cannot run. */
+async function scaledStoreArgs(): Promise<string[] | string> {
+  const db = new URL(args['database-url']);
+  const redis = new URL(args['redis-url']);
+  const dbUp = await reachable(db.hostname, Number(db.port || 5432));
+  const redisUp = await reachable(redis.hostname, Number(redis.port || 6379));
+  if (!dbUp || !redisUp) {
+    return `skipped: ${[!dbUp && `PostgreSQL not reachable at ${db.host}`, !redisUp && `Redis not reachable at ${redis.host}`].filter(Boolean).join(', ')}`;
+  }
+  return ['--database-url', args['database-url'], '--redis-url', args['redis-url']];
+}
+
+/** The Singpass systems wanted: SQLite and PostgreSQL + Redis. Problems become notes. */
+async function singpassSystems(notes: string[]): Promise<System[]> {
+  const out: System[] = [];
+  if (systemsWanted.has('singpass')) out.push(await singpassSystem('singpass-sqlite', 'Singpass FAPI, ours (SQLite file)', ['--data', join(tmp, 'singpass.db')]));
+  if (systemsWanted.has('singpass-scaled')) {
+    const storeArgs = await scaledStoreArgs();
+    if (typeof storeArgs === 'string') {
+      log(`  Singpass FAPI (PostgreSQL + Redis): ${storeArgs}`);
+      notes.push(`Singpass PostgreSQL + Redis ${storeArgs}`);
+    } else {
+      try {
+        out.push(await singpassSystem('singpass-scaled', 'Singpass FAPI, ours (PostgreSQL + Redis)', storeArgs));
+      } catch (err) {
+        notes.push(`Singpass PostgreSQL + Redis skipped: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+  return out;
+}
+
 async function mockPassSystem(): Promise<System> {
   const server = await startMockPass();
   started.push(server);
@@ -140,15 +189,10 @@ async function mockPassSystem(): Promise<System> {
 }
 
 async function scaledSystem(): Promise<System | string> {
-  const db = new URL(args['database-url']);
-  const redis = new URL(args['redis-url']);
-  const dbUp = await reachable(db.hostname, Number(db.port || 5432));
-  const redisUp = await reachable(redis.hostname, Number(redis.port || 6379));
-  if (!dbUp || !redisUp) {
-    return `skipped: ${[!dbUp && `PostgreSQL not reachable at ${db.host}`, !redisUp && `Redis not reachable at ${redis.host}`].filter(Boolean).join(', ')}`;
-  }
+  const storeArgs = await scaledStoreArgs();
+  if (typeof storeArgs === 'string') return storeArgs;
   try {
-    return await ourSystem('ours-scaled', 'ours (PostgreSQL + Redis) + our SDK', ['--database-url', args['database-url'], '--redis-url', args['redis-url']]);
+    return await ourSystem('ours-scaled', 'ours (PostgreSQL + Redis) + our SDK', storeArgs);
   } catch (err) {
     return `skipped: the PostgreSQL + Redis store failed: ${(err as Error).message.split('\n')[0]}`;
   }
@@ -188,6 +232,19 @@ async function measure(sys: System, concurrency: number): Promise<RunRow> {
   );
   if (r.firstError) log(`    first error: ${r.firstError}`);
   return row;
+}
+
+/** Logins each of our providers served (for its profile's per-login figures). */
+function loginsByPid(systems: System[], runs: RunRow[]): Map<number, { logins: number; skipMs: number }> {
+  const out = new Map<number, { logins: number; skipMs: number }>();
+  for (const s of systems) {
+    if (s.key === 'mockpass') continue;
+    // Warm-up logins are in the profile too: count them roughly (same rate as the measurement).
+    const rows = runs.filter((r) => r.key === s.key);
+    const logins = rows.reduce((a, r) => a + r.logins + r.loginsPerSec * warmupS, 0);
+    out.set(s.server.pid, { logins: Math.round(logins), skipMs: (s.loadFrom ?? s.server.spawnedAt) - s.server.spawnedAt });
+  }
+  return out;
 }
 
 function timestamp(): string {
@@ -264,6 +321,66 @@ async function inFreshProcess<T>(file: string, notes: string[]): Promise<T | und
 
 const sdkCpu = (notes: string[]) => inFreshProcess<SdkCpuBenchResult>('bench/sdk-cpu.ts', notes);
 const singpassSdkCpu = (notes: string[]) => inFreshProcess<SingpassSdkCpuBenchResult>('bench/singpass-sdk-cpu.ts', notes);
+const singpassFloor = (notes: string[]) => inFreshProcess<SingpassFloorResult>('bench/singpass-floor.ts', notes);
+
+/** The Singpass provider's target (issue: provider CPU per FAPI login ≤ 2× its crypto floor), per Singpass system at the top concurrency. */
+function singpassProviderTargets(runs: RunRow[], floor: SingpassFloorResult | undefined, top: number): Target[] {
+  return runs
+    .filter((r) => r.key.startsWith('singpass') && r.concurrency === top)
+    .map((r) => ({
+      name: `${r.system}: provider CPU / crypto floor (c=${top})`,
+      value: floor ? `${(r.providerCpuMsPerLogin / floor.floorMsPerLogin).toFixed(2)}× (${r.providerCpuMsPerLogin.toFixed(2)} / ${floor.floorMsPerLogin.toFixed(2)} ms)` : '—',
+      goal: '≤ 2×',
+      pass: floor ? r.providerCpuMsPerLogin <= 2 * floor.floorMsPerLogin : null,
+    }));
+}
+
+function singpassFloorTable(floor: SingpassFloorResult): string {
+  return table(
+    ['Singpass provider crypto floor per FAPI login (node:crypto)', 'ms'],
+    [
+      ['5 ES256 verifications (assertions ×2, DPoP proofs ×3 with key import)', floor.parts.verifyMs.toFixed(3)],
+      ['3 ES256 signatures (access token, ID token, userinfo)', floor.parts.signMs.toFixed(3)],
+      ['2 ECDH-ES+A256KW encryptions (ID token, userinfo)', floor.parts.encryptMs.toFixed(3)],
+      ['floor (measured together)', floor.floorMsPerLogin.toFixed(3)],
+    ],
+    [false, true],
+  );
+}
+
+/** `--singpass-only`: Singpass FAPI logins on our provider, and the floor. */
+async function singpassOnlyRun(): Promise<number> {
+  const m = machine();
+  log(`Singpass provider benchmark — ${m.cpus} × ${m.cpuModel}, Node ${m.node}`);
+  log(`FAPI 2.0 Myinfo logins (PAR → authorize 302 → token → userinfo, fresh DPoP key), ${durationS} s per measurement after ${warmupS} s warm-up, concurrency ${concurrencies.join(', ')}`);
+  const notes: string[] = [];
+  const systems = await singpassSystems(notes);
+  log();
+  const runs: RunRow[] = [];
+  for (const c of concurrencies) for (const sys of systems) runs.push(await measure(sys, c));
+  const profiles = await stopAll(loginsByPid(systems, runs));
+  log('Singpass provider crypto floor (bench/singpass-floor.ts, servers stopped)…');
+  const floor = await singpassFloor(notes);
+  const top = Math.max(...concurrencies);
+  const targets = [...singpassProviderTargets(runs, floor, top), { name: 'errors during the runs', value: String(runs.reduce((a, r) => a + r.errors, 0)), goal: '0', pass: runs.every((r) => r.errors === 0) }];
+  log();
+  log(runsTable(runs));
+  if (floor) {
+    log();
+    log(singpassFloorTable(floor));
+  }
+  if (floor) {
+    log();
+    log(singpassFloorTable(floor));
+  }
+  log();
+  log(targetsTable(targets));
+  if (notes.length) log(`\nNotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
+  for (const p of profiles) log(`\n${p}`);
+  const svg = barChartSvg(runs, 'Singpass FAPI 2.0 logins per second (PAR → authorize → token → userinfo)', `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${durationS} s per bar, ${new Date().toISOString().slice(0, 10)}`);
+  writeResults('singpass', { kind: 'singpass', date: new Date().toISOString(), machine: m, durationS, warmupS, runs, singpassFloor: floor ?? null, targets, notes }, svg);
+  return targets.every((t) => t.pass !== false) ? 0 : 1;
+}
 
 /** The Singpass SDK's target (issue: ≤ 1.5× its crypto floor). */
 function singpassSdkTargets(sdk: SingpassSdkCpuBenchResult | undefined): Target[] {
@@ -320,6 +437,7 @@ async function mainRun(): Promise<number> {
       notes.push(`PostgreSQL + Redis ${s}`);
     } else systems.push(s);
   }
+  systems.push(...(await singpassSystems(notes)));
   for (const s of systems) if (s.note) notes.push(s.note);
   log();
 
@@ -327,21 +445,17 @@ async function mainRun(): Promise<number> {
   for (const c of concurrencies) {
     for (const sys of systems) runs.push(await measure(sys, c));
   }
-  const loginsByPid = new Map<number, { logins: number; skipMs: number }>();
-  for (const s of systems) {
-    if (!s.key.startsWith('ours')) continue;
-    // Warm-up logins are in the profile too: count them roughly (same rate as the measurement).
-    const rows = runs.filter((r) => r.key === s.key);
-    const logins = rows.reduce((a, r) => a + r.logins + (r.loginsPerSec * warmupS), 0);
-    loginsByPid.set(s.server.pid, { logins: Math.round(logins), skipMs: (s.loadFrom ?? s.server.spawnedAt) - s.server.spawnedAt });
-  }
-  const profiles = await stopAll(loginsByPid);
+  const profiles = await stopAll(loginsByPid(systems, runs));
 
   log();
   log('SDK CPU per login (bench/sdk-cpu.ts, servers stopped)…');
   const sdk = await sdkCpu(notes);
   log('Singpass SDK CPU per login (bench/singpass-sdk-cpu.ts)…');
   const singpassSdk = await singpassSdkCpu(notes);
+  const floor = runs.some((r) => r.key.startsWith('singpass')) ? await (async () => {
+    log('Singpass provider crypto floor (bench/singpass-floor.ts)…');
+    return singpassFloor(notes);
+  })() : undefined;
 
   const at = (key: string, c: number) => runs.find((r) => r.key === key && r.concurrency === c);
   const top = Math.max(...concurrencies);
@@ -359,6 +473,7 @@ async function mainRun(): Promise<number> {
     { name: 'errors during the runs', value: String(runs.reduce((a, r) => a + r.errors, 0)), goal: '0', pass: runs.every((r) => r.errors === 0) },
     ...sdkTargets(sdk),
     ...singpassSdkTargets(singpassSdk),
+    ...singpassProviderTargets(runs, floor, top),
   ];
 
   log();
@@ -393,8 +508,8 @@ async function mainRun(): Promise<number> {
   if (targets.some((t) => t.pass === false) && !args['cpu-prof']) log('\nA target is missed: `npm run bench -- --cpu-prof` shows where the provider spends its time.');
   log();
 
-  const svg = barChartSvg(runs, 'Full sgID logins per second (authorize → token → userinfo, 3 fields)', `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${durationS} s per bar, ${new Date().toISOString().slice(0, 10)}`);
-  writeResults('', { kind: 'bench', date: new Date().toISOString(), machine: m, durationS, warmupS, scope: SCOPE, runs, sdkCpu: sdk ?? null, singpassSdkCpu: singpassSdk ?? null, targets, notes }, svg);
+  const svg = barChartSvg(runs.filter((r) => !r.key.startsWith('singpass')), 'Full sgID logins per second (authorize → token → userinfo, 3 fields)', `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${durationS} s per bar, ${new Date().toISOString().slice(0, 10)}`);
+  writeResults('', { kind: 'bench', date: new Date().toISOString(), machine: m, durationS, warmupS, scope: SCOPE, runs, sdkCpu: sdk ?? null, singpassSdkCpu: singpassSdk ?? null, singpassFloor: floor ?? null, targets, notes }, svg);
   return 0;
 }
 
@@ -441,7 +556,7 @@ async function soakRun(): Promise<number> {
 let code = 1;
 try {
   if (args['cpu-prof']) mkdirSync(PROFILES, { recursive: true });
-  code = args.soak ? await soakRun() : args['sdk-only'] ? await sdkOnlyRun() : args['singpass-sdk-only'] ? await singpassSdkOnlyRun() : await mainRun();
+  code = args.soak ? await soakRun() : args['sdk-only'] ? await sdkOnlyRun() : args['singpass-sdk-only'] ? await singpassSdkOnlyRun() : args['singpass-only'] ? await singpassOnlyRun() : await mainRun();
 } catch (err) {
   console.error(`\nbench failed: ${(err as Error).stack ?? String(err)}`);
 } finally {

@@ -104,7 +104,8 @@ export class RpKeyStore {
   /** The client's keys: imported once for an inline JWKS, from the cache or the URL otherwise. */
   async keysFor(client: SingpassClientRecord): Promise<RpKeySet> {
     if (client.jwks) {
-      const origin = JSON.stringify(client.jwks);
+      // The registration's version stands for its JWKS: comparing it is cheaper than the keys.
+      const origin = `inline@${client.updatedAt}:${client.jwks.keys.map((k) => k.kid).join(',')}`;
       const hit = this.entries.get(client.id);
       if (hit?.keys && hit.origin === origin) return hit.keys;
       const keys = importRpJwks(client.jwks, 'the registered JWKS');
