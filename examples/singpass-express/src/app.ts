@@ -25,6 +25,8 @@ import {
   expressLoginHandlers,
   readCookie,
   type Jwks,
+  type LoginFailureReason,
+  type LoginFlow,
   type LoginResult,
 } from 'singpass-client';
 import { html, type Html } from './html.js';
@@ -72,12 +74,13 @@ const ITEM_LABELS: Record<string, string> = {
   childrenbirthrecords: 'Children',
 };
 
-/** What the home page says after a failed login: by error code, never text from the redirect. */
-const FAILURES: Record<string, string> = {
-  ERR_AUTHORIZATION_ERROR: 'The login was cancelled or refused in Singpass.',
-  ERR_LOGIN_COOKIE_MISSING: 'This browser did not start that login (or took too long). Please log in again.',
-  ERR_LOGIN_EXPIRED: 'The login took too long. Please log in again.',
-  ERR_STATE_MISMATCH: 'That answer belongs to another login. Please log in again.',
+/** What the home page says after a failed login: by what it means (the SDK's reason), never text from the redirect. */
+const FAILURES: Record<LoginFailureReason, string> = {
+  declined: 'The login was cancelled or refused in Singpass.',
+  expired: 'The login took too long. Please log in again.',
+  already_finished: 'That login had already finished: nothing changed.',
+  not_started_here: 'This browser did not start that login (or took too long). Please log in again.',
+  failed: 'The login failed. Please try again.',
 };
 
 const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
@@ -173,10 +176,10 @@ export function createExampleApp(options: ExampleOptions): ExampleApp {
     appendSetCookie(res, sessionCookie(sessions.create(user), 1800));
     res.redirect(303, '/');
   };
-  const failed = (error: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
+  const failed = (flow: LoginFlow) => (error: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
     if (!(error instanceof SingpassError)) return next(error);
     log(`login failed: ${error.code}: ${error.message} (${error.hint})`);
-    res.redirect(303, `/?error=${encodeURIComponent(error.code)}`);
+    res.redirect(303, `/?error=${flow.afterError(error).reason}`);
   };
 
   const clients = {
@@ -188,7 +191,7 @@ export function createExampleApp(options: ExampleOptions): ExampleApp {
     const handlers = expressLoginHandlers<Request, Response>(flow, {
       onSuccess: ({ sub, subAttributes, person, acr, amr }: LoginResult, _req, res) =>
         signIn(res, { app: kind, sub, amr, ...(acr ? { acr } : {}), ...(kind === 'login' ? { attributes: subAttributes } : { person: person ?? {} }) }),
-      onError: failed,
+      onError: failed(flow),
     });
     app.get(`/${kind}`, handlers.login);
     app.get(`/${kind}/callback`, handlers.callback);
@@ -196,8 +199,8 @@ export function createExampleApp(options: ExampleOptions): ExampleApp {
   }
 
   app.get('/', (req, res) => {
-    const code = typeof req.query.error === 'string' ? req.query.error : undefined;
-    const failure = code ? (FAILURES[code] ?? `The login failed (${code}).`) : undefined;
+    const reason = typeof req.query.error === 'string' ? req.query.error : undefined;
+    const failure = reason ? (FAILURES[reason as LoginFailureReason] ?? FAILURES.failed) : undefined;
     res.setHeader('cache-control', 'no-store');
     res.type('html').send(homePage(sessions.get(readCookie(req.headers.cookie, SESSION_COOKIE)), failure));
   });

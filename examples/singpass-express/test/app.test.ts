@@ -25,10 +25,18 @@ class Browser {
     return response;
   }
 
+  /** The URLs visited by the last `follow`. */
+  visited: string[] = [];
+
   /** Follows redirects (at most 10), returning the last response. */
   async follow(url: string): Promise<Response> {
+    this.visited = [url];
     let response = await this.get(url);
-    for (let i = 0; i < 10 && response.status >= 300 && response.status < 400; i++) response = await this.get(new URL(response.headers.get('location')!, url).href);
+    for (let i = 0; i < 10 && response.status >= 300 && response.status < 400; i++) {
+      url = new URL(response.headers.get('location')!, url).href;
+      this.visited.push(url);
+      response = await this.get(url);
+    }
     return response;
   }
 }
@@ -64,6 +72,17 @@ describe('singpass-express example, over HTTP', () => {
     assert.ok(page.includes(persona.values['myinfo.name']!), 'the name');
     assert.match(page, /data-label="Registered address"/);
     assert.match(page, /data-label="Mobile number"><span class="value">\+65 \d{8}</);
+  });
+
+  it('the Back button to a finished login’s callback: the page says so, and the user stays logged in', async () => {
+    const browser = new Browser();
+    await browser.follow(`${example.url}/login`);
+    const callback = browser.visited.find((u) => u.includes('/login/callback?'));
+    assert.ok(callback, `visited the callback: ${browser.visited.join(' → ')}`);
+    const page = await (await browser.follow(callback)).text();
+    assert.match(page, /That login had already finished/);
+    assert.match(page, /Logged in with Singpass/);
+    assert.ok(page.includes(persona.id));
   });
 
   it('serves each app’s public JWKS (no private members)', async () => {

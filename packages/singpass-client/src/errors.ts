@@ -52,7 +52,8 @@ export type SingpassErrorCode =
   // login-flow helper
   | 'ERR_LOGIN_COOKIE_MISSING'
   | 'ERR_LOGIN_COOKIE_INVALID'
-  | 'ERR_LOGIN_EXPIRED';
+  | 'ERR_LOGIN_EXPIRED'
+  | 'ERR_LOGIN_ALREADY_FINISHED';
 
 /** Base class of every error this SDK throws. `instanceof Error` holds. */
 export class SingpassError extends Error {

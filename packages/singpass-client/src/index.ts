@@ -72,6 +72,8 @@ export {
   type LoginStartOptions,
   type LoginBegin,
   type LoginResult,
+  type LoginErrorOutcome,
+  type LoginFailureReason,
   type RequestLike,
 } from './login-flow.js';
 export { jwksResponse, loginErrorResponse, loginErrorText } from './adapters/web.js';

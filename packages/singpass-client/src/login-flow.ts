@@ -3,8 +3,11 @@
  * private key — live in an encrypted, authenticated, short-lived cookie (a JWE, `dir` + A256GCM,
  * with an `exp`, HttpOnly, SameSite=Lax), so the app runs no session store; on return the state
  * is checked, the code exchanged, the ID token checked and, for Myinfo apps, the Myinfo data
- * fetched. Framework-neutral: Web `Request` in, Web `Response` (or a Set-Cookie string) out;
- * `adapters/` has Express and Next.js.
+ * fetched; then the cookie becomes a marker of the finished login (no secrets), so that the Back
+ * button to the callback is recognised as such. A failure says what it means for the user and
+ * whether the cookie goes (`afterError`): another tab's login in progress keeps its cookie.
+ * Framework-neutral: Web `Request` in, Web `Response` (or a Set-Cookie string) out; `adapters/`
+ * has Express and Next.js.
  */
 import { EncryptJWT, jwtDecrypt, errors as joseErrors } from 'jose';
 import { callbackParams, redirectError, type AuthorizationUrlOptions, type SingpassClient } from './client.js';
@@ -72,8 +75,39 @@ export interface LoginResult {
   tokens: SingpassTokens;
   /** The `returnTo` given to `begin`/`start`, if any. */
   returnTo?: string;
-  /** The `Set-Cookie` value that deletes the login cookie: send it with your response. */
+  /**
+   * The `Set-Cookie` value to send with your response: it replaces the login's secrets with a
+   * marker of the finished login (its state and `returnTo`, encrypted), so that a second return
+   * to it — the Back button to the callback URL — is refused as `ERR_LOGIN_ALREADY_FINISHED`
+   * rather than mistaken for a login from elsewhere.
+   */
   setCookie: string;
+}
+
+/**
+ * What a failed login means for the user — what the page should say:
+ * - `declined`: the user declined or cancelled in Singpass;
+ * - `expired`: the login took longer than `maxAge`;
+ * - `already_finished`: the browser came back to a login that had already finished (the Back button);
+ * - `not_started_here`: this browser has no login in progress that matches (another tab or
+ *   browser, an old page, a cookie that is gone or was altered);
+ * - `failed`: anything else (Singpass refused the request or the code, a check failed, the network…).
+ */
+export type LoginFailureReason = 'declined' | 'expired' | 'already_finished' | 'not_started_here' | 'failed';
+
+/** What {@link LoginFlow.afterError} tells an app about a failed `finish`. */
+export interface LoginErrorOutcome {
+  /** What happened, in the user's terms. */
+  reason: LoginFailureReason;
+  /**
+   * The `Set-Cookie` to send with the error response: it deletes the login cookie when the error
+   * ended the login this browser had started. Absent when the cookie must stay as it is: it
+   * belongs to another login still in progress (another tab: `ERR_STATE_MISMATCH`), marks a
+   * finished one (`ERR_LOGIN_ALREADY_FINISHED`), or there is none.
+   */
+  setCookie?: string;
+  /** The `returnTo` of the login the error is about, when it is this browser's (e.g. the user declined it). */
+  returnTo?: string;
 }
 
 /** A request as the flow reads it: its URL and headers (a Web `Request` is one). */
@@ -93,14 +127,21 @@ export interface LoginFlow {
   /** `begin` as a Web `Response`: a 302 to Singpass that sets the cookie. */
   start(request?: Request, options?: LoginStartOptions): Promise<Response>;
   /**
-   * Completes a login from the request that reached the redirect URI.
-   * @throws {SingpassLoginError} `ERR_LOGIN_COOKIE_MISSING`, `ERR_LOGIN_COOKIE_INVALID`, `ERR_LOGIN_EXPIRED`,
-   * and what `callback` and `userinfo` throw.
+   * Completes a login from the request that reached the redirect URI. When it throws, answer with
+   * {@link LoginFlow.afterError}'s cookie (the adapters do).
+   * @throws {SingpassLoginError} `ERR_AUTHORIZATION_ERROR`, `ERR_LOGIN_COOKIE_MISSING`, `ERR_LOGIN_COOKIE_INVALID`,
+   * `ERR_LOGIN_EXPIRED`, `ERR_LOGIN_ALREADY_FINISHED`, `ERR_STATE_MISMATCH`; and what `callback` and `userinfo` throw.
    */
   finish(request: RequestLike): Promise<LoginResult>;
+  /**
+   * After `finish` threw: what happened in the user's terms, the cookie to send with the error
+   * response and the `returnTo` of the login it is about. For other errors: `failed`, and the
+   * cookie's deletion.
+   */
+  afterError(error: unknown): LoginErrorOutcome;
 }
 
-/** The cookie's payload: short names keep it small. */
+/** The cookie while a login is in progress: short names keep it small. */
 interface CookiePayload {
   /** state */ s: string;
   /** nonce */ n: string;
@@ -109,6 +150,23 @@ interface CookiePayload {
   /** DPoP private key (P-256): x, y, d */ k: [string, string, string];
   /** returnTo */ r?: string;
 }
+
+/** The cookie once the login finished: no secrets, only what recognises a second return to it. */
+interface FinishedPayload {
+  /** state of the finished login */ f: string;
+  /** its returnTo */ r?: string;
+}
+
+/** What the browser's login cookie holds. */
+type Saved =
+  | { kind: 'none' }
+  | { kind: 'invalid'; cause: unknown }
+  | { kind: 'expired'; cause: unknown; returnTo?: string }
+  | { kind: 'pending'; session: LoginSession; returnTo?: string }
+  | { kind: 'finished'; state: string; returnTo?: string };
+
+/** A finished-login marker outlives a login's `maxAge`: Back is often pressed minutes later. */
+const FINISHED_MARKER_SECONDS = 3600;
 
 const encoder = new TextEncoder();
 
@@ -163,6 +221,10 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
   let key: Promise<Uint8Array> | undefined;
   const cookieKey = () => (key ??= deriveCookieKey(secret));
 
+  async function seal(payload: CookiePayload | FinishedPayload, seconds: number): Promise<string> {
+    return new EncryptJWT({ ...payload }).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).setIssuedAt().setExpirationTime(`${seconds}s`).encrypt(await cookieKey());
+  }
+
   async function begin(startOptions: LoginStartOptions = {}): Promise<LoginBegin> {
     const { returnTo, ...authorization } = startOptions;
     const scope = authorization.scope ?? options.scope;
@@ -170,8 +232,7 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
     const { x, y, d } = session.dpopKey;
     const payload: CookiePayload = { s: session.state, n: session.nonce, v: session.codeVerifier, u: session.redirectUri, k: [x, y, d!] };
     if (returnTo !== undefined) payload.r = returnTo;
-    const value = await new EncryptJWT({ ...payload }).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).setIssuedAt().setExpirationTime(`${maxAge}s`).encrypt(await cookieKey());
-    return { url, setCookie: `${cookieName}=${value}; Max-Age=${maxAge}; ${attributes}` };
+    return { url, setCookie: `${cookieName}=${await seal(payload, maxAge)}; Max-Age=${maxAge}; ${attributes}` };
   }
 
   async function start(_request?: Request, startOptions?: LoginStartOptions): Promise<Response> {
@@ -179,60 +240,130 @@ export function createLoginFlow(options: LoginFlowOptions): LoginFlow {
     return new Response(null, { status: 302, headers: { location: url, 'set-cookie': setCookie, 'cache-control': 'no-store' } });
   }
 
-  async function readSession(request: RequestLike): Promise<{ session: LoginSession; returnTo: string | undefined }> {
-    const cookie = readCookie(request.headers.get('cookie'), cookieName);
-    if (!cookie) {
-      throw new SingpassLoginError(
-        'ERR_LOGIN_COOKIE_MISSING',
-        `no ${cookieName} cookie: this browser did not start the login here, or took longer than ${maxAge} s`,
-        'Start the login on the same site as the redirect URI (localhost and 127.0.0.1 are different sites), over https when Secure is set, and finish within maxAge.',
-      );
-    }
+  async function open(cookie: string | undefined): Promise<Saved> {
+    if (!cookie) return { kind: 'none' };
     try {
       const { payload } = await jwtDecrypt(cookie, await cookieKey(), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+      const returnTo = typeof payload.r === 'string' ? { returnTo: payload.r } : {};
+      if (typeof payload.f === 'string') return { kind: 'finished', state: payload.f, ...returnTo };
       const p = payload as unknown as Partial<CookiePayload>;
-      if (!isString(p.s) || !isString(p.n) || !isString(p.v) || !isString(p.u) || !Array.isArray(p.k) || !p.k.every(isString) || p.k.length !== 3) {
+      if (!isString(p.s) || !isString(p.n) || !isString(p.v) || !isString(p.u) || !Array.isArray(p.k) || p.k.length !== 3 || !p.k.every(isString)) {
         throw new TypeError('the login cookie is incomplete');
       }
       const [x, y, d] = p.k as [string, string, string];
-      const session: LoginSession = { state: p.s, nonce: p.n, codeVerifier: p.v, redirectUri: p.u, dpopKey: { kty: 'EC', crv: 'P-256', x, y, d } };
-      return { session, returnTo: typeof p.r === 'string' ? p.r : undefined };
+      return { kind: 'pending', session: { state: p.s, nonce: p.n, codeVerifier: p.v, redirectUri: p.u, dpopKey: { kty: 'EC', crv: 'P-256', x, y, d } }, ...returnTo };
     } catch (cause) {
       if (cause instanceof joseErrors.JWTExpired) {
-        throw new SingpassLoginError('ERR_LOGIN_EXPIRED', `the login took longer than ${maxAge} seconds`, 'Start the login again (or raise maxAge).', { cause });
+        // An old finished-login marker is as good as no cookie: no login is in progress.
+        if (typeof cause.payload.f === 'string') return { kind: 'none' };
+        const r = cause.payload.r;
+        return { kind: 'expired', cause, ...(typeof r === 'string' ? { returnTo: r } : {}) };
       }
-      throw new SingpassLoginError(
-        'ERR_LOGIN_COOKIE_INVALID',
-        `the ${cookieName} cookie could not be decrypted or was altered`,
-        'The secret changed since the login started (every instance must share one), or the cookie was tampered with: start the login again.',
-        { cause },
-      );
+      return { kind: 'invalid', cause };
     }
   }
+
+  /** Errors `finish` threw, with what to do about the cookie and where the user was going. */
+  const outcomes = new WeakMap<object, LoginErrorOutcome>();
+  function fail<E extends Error>(error: E, outcome: LoginErrorOutcome): E {
+    outcomes.set(error, outcome);
+    return error;
+  }
+  const withReturnTo = (returnTo: string | undefined): { returnTo?: string } => (returnTo === undefined ? {} : { returnTo });
 
   async function finish(request: RequestLike): Promise<LoginResult> {
-    // An error redirect (the user declined…) is reported as such, with or without a cookie.
-    const refused = redirectError(callbackParams(request.url));
-    if (refused) throw refused;
-    const { session, returnTo } = await readSession(request);
-    const tokens = await client.callback(request.url, session);
-    const result: LoginResult = {
-      sub: tokens.sub,
-      subAttributes: tokens.subAttributes,
-      acr: tokens.acr,
-      amr: tokens.amr,
-      claims: tokens.claims,
-      tokens,
-      setCookie: clearCookie,
-    };
-    if (fetchUserinfo) {
-      const { personInfo } = await client.userinfo(tokens);
-      result.personInfo = personInfo;
-      result.person = toPlainPerson(personInfo);
+    const params = callbackParams(request.url);
+    const state = params.get('state');
+    const saved = await open(readCookie(request.headers.get('cookie'), cookieName));
+    const ours = saved.kind === 'pending' && state === saved.session.state;
+
+    // An error redirect (the user declined…) is reported as such, with or without a cookie; it
+    // ends this browser's login, and leaves another tab's alone.
+    const refused = redirectError(params);
+    if (refused) {
+      const over = ours || saved.kind === 'invalid' || saved.kind === 'expired';
+      throw fail(refused, {
+        reason: refused.error === 'access_denied' ? 'declined' : 'failed',
+        ...(over ? { setCookie: clearCookie } : {}),
+        ...withReturnTo(ours ? saved.returnTo : undefined),
+      });
     }
-    if (returnTo !== undefined) result.returnTo = returnTo;
-    return result;
+    switch (saved.kind) {
+      case 'none':
+        throw fail(
+          new SingpassLoginError(
+            'ERR_LOGIN_COOKIE_MISSING',
+            `no ${cookieName} cookie: this browser did not start the login here, or took longer than ${maxAge} s`,
+            'Start the login on the same site as the redirect URI (localhost and 127.0.0.1 are different sites), over https when Secure is set, and finish within maxAge.',
+          ),
+          { reason: 'not_started_here' },
+        );
+      case 'expired':
+        throw fail(new SingpassLoginError('ERR_LOGIN_EXPIRED', `the login took longer than ${maxAge} seconds`, 'Start the login again (or raise maxAge).', { cause: saved.cause }), {
+          reason: 'expired',
+          setCookie: clearCookie,
+          ...withReturnTo(saved.returnTo),
+        });
+      case 'invalid':
+        throw fail(
+          new SingpassLoginError(
+            'ERR_LOGIN_COOKIE_INVALID',
+            `the ${cookieName} cookie could not be decrypted or was altered`,
+            'The secret changed since the login started (every instance must share one), or the cookie was tampered with: start the login again.',
+            { cause: saved.cause },
+          ),
+          { reason: 'not_started_here', setCookie: clearCookie },
+        );
+      case 'finished':
+        if (state === saved.state) {
+          throw fail(
+            new SingpassLoginError(
+              'ERR_LOGIN_ALREADY_FINISHED',
+              'this login already finished in this browser',
+              'The browser came back to the callback of a finished login (the Back button). Keep the session the login started, if any, and say so; to log in as someone else, start a new login.',
+            ),
+            { reason: 'already_finished', ...withReturnTo(saved.returnTo) },
+          );
+        }
+        break;
+      case 'pending':
+        break;
+    }
+    if (!ours) {
+      // Another tab's login in progress keeps its cookie.
+      throw fail(
+        new SingpassLoginError(
+          'ERR_STATE_MISMATCH',
+          'the redirect’s state is not the one of the login this browser has in progress',
+          'The browser came back from another login than the one it started (another tab, an old page, or a forged link). The login in progress stays valid; otherwise start the login again.',
+        ),
+        { reason: 'not_started_here' },
+      );
+    }
+    const { session, returnTo } = saved;
+    const result: Partial<LoginResult> = {};
+    try {
+      const tokens = await client.callback(params, session);
+      Object.assign(result, { sub: tokens.sub, subAttributes: tokens.subAttributes, acr: tokens.acr, amr: tokens.amr, claims: tokens.claims, tokens });
+      if (fetchUserinfo) {
+        const { personInfo } = await client.userinfo(tokens);
+        result.personInfo = personInfo;
+        result.person = toPlainPerson(personInfo);
+      }
+    } catch (err) {
+      if (typeof err === 'object' && err !== null) outcomes.set(err, { reason: 'failed', setCookie: clearCookie, ...withReturnTo(returnTo) });
+      throw err;
+    }
+    const finished: FinishedPayload = { f: session.state };
+    if (returnTo !== undefined) finished.r = result.returnTo = returnTo;
+    const markerAge = Math.max(maxAge, FINISHED_MARKER_SECONDS);
+    result.setCookie = `${cookieName}=${await seal(finished, markerAge)}; Max-Age=${markerAge}; ${attributes}`;
+    return result as LoginResult;
   }
 
-  return { client, cookieName, clearCookie, begin, start, finish };
+  function afterError(error: unknown): LoginErrorOutcome {
+    return (typeof error === 'object' && error !== null && outcomes.get(error)) || { reason: 'failed', setCookie: clearCookie };
+  }
+
+  return { client, cookieName, clearCookie, begin, start, finish, afterError };
 }

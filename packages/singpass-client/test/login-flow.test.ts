@@ -46,7 +46,45 @@ describe('login flow (Web Request/Response)', () => {
     assert.equal(result.person?.name, 'SOH HAO FENG');
     assert.equal(result.person?.mobileno, '+65 97399245');
     assert.deepEqual(result.personInfo, double.personInfo);
-    assert.match(result.setCookie, /^singpass_login=; Max-Age=0/);
+    // The secrets are gone: the cookie now only marks this login as finished, for an hour.
+    assert.match(result.setCookie, /^singpass_login=[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/);
+  });
+
+  it('recognises the Back button to a finished login’s callback, and keeps the session cookie alone', async () => {
+    const { location, setCookie } = await startLogin({ returnTo: '/account' });
+    const callbackUrl = await double.approve(location);
+    const result = await finishAt(callbackUrl, pair(setCookie));
+    const again = await failure(finishAt(callbackUrl, pair(result.setCookie)));
+    assert.equal(again.code, 'ERR_LOGIN_ALREADY_FINISHED');
+    assert.deepEqual(flow.afterError(again), { reason: 'already_finished', returnTo: '/account' });
+    // A new login in the same browser replaces the marker as usual.
+    const next = await startLogin();
+    assert.equal((await finishAt(await double.approve(next.location), pair(next.setCookie))).sub, double.sub);
+  });
+
+  it('says what each failure means, and deletes the cookie only when the failure ended this browser’s login', async () => {
+    const first = await startLogin({ returnTo: '/a' });
+    const firstCallback = await double.approve(first.location);
+    const second = await startLogin();
+    // Another tab's login is in progress (the second cookie): the first's return leaves it alone.
+    const mismatch = await failure(finishAt(firstCallback, pair(second.setCookie)));
+    assert.equal(mismatch.code, 'ERR_STATE_MISMATCH');
+    assert.deepEqual(flow.afterError(mismatch), { reason: 'not_started_here' });
+    // The user declines the login this browser started: over, back to where they were.
+    const declined = await failure(finishAt(`${double.redirectUri}?error=access_denied&state=${new URL(firstCallback).searchParams.get('state')}`, pair(first.setCookie)));
+    assert.deepEqual(flow.afterError(declined), { reason: 'declined', setCookie: flow.clearCookie, returnTo: '/a' });
+    // No cookie at all: nothing to delete.
+    assert.deepEqual(flow.afterError(await failure(finishAt(firstCallback))), { reason: 'not_started_here' });
+    // Singpass refuses the code: the login is over.
+    double.hooks = { fail: { token: { times: 1, status: 400, error: 'invalid_grant' } } };
+    try {
+      const refused = await failure(finishAt(firstCallback, pair(first.setCookie)));
+      assert.equal(refused.code, 'ERR_OAUTH_RESPONSE');
+      assert.deepEqual(flow.afterError(refused), { reason: 'failed', setCookie: flow.clearCookie, returnTo: '/a' });
+    } finally {
+      double.hooks = {};
+    }
+    assert.deepEqual(flow.afterError(new Error('not ours')), { reason: 'failed', setCookie: flow.clearCookie });
   });
 
   it('keeps the login secrets encrypted in the cookie', async () => {
@@ -133,7 +171,7 @@ describe('login flow adapters', () => {
     return fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' });
   }
 
-  it('Express: a complete login in a few lines, the cookie deleted on the way out', async () => {
+  it('Express: a complete login in a few lines, the cookie replaced by the finished-login marker', async () => {
     const client = new SingpassClient({ issuer: double.issuer, clientId: double.clientId, keys: double.clientKeys, redirectUri: double.redirectUri, scope: 'openid user.identity name', allowHttpLoopback: true });
     const flow = createLoginFlow({ client, secret: SECRET });
     const singpass = expressLoginHandlers(flow, { onSuccess: ({ sub, subAttributes }, _req, res) => res.end(`Hello ${String(subAttributes.name)} (${sub})`) });
@@ -149,7 +187,7 @@ describe('login flow adapters', () => {
     const done = await browserLogin('/login');
     assert.equal(done.status, 200);
     assert.equal(await done.text(), `Hello SOH HAO FENG (${double.sub})`);
-    assert.match(done.headers.get('set-cookie')!, /^singpass_login=; Max-Age=0/);
+    assert.match(done.headers.get('set-cookie')!, /^singpass_login=[\w.-]+; Max-Age=3600/, 'the finished-login marker');
     assert.deepEqual(await (await fetch(`${base}/jwks`)).json(), client.jwks());
   });
 
@@ -159,7 +197,7 @@ describe('login flow adapters', () => {
     const text = await res.text();
     assert.match(text, /ERR_AUTHORIZATION_ERROR/);
     assert.doesNotMatch(text, /script|555/);
-    assert.match(res.headers.get('set-cookie')!, /Max-Age=0/);
+    assert.equal(res.headers.get('set-cookie'), null, 'no login cookie to delete');
   });
 
   it('Next.js route handlers: login, callback and jwks from one GET', async () => {
@@ -177,7 +215,7 @@ describe('login flow adapters', () => {
     const done = await browserLogin('/auth/login');
     assert.equal(done.status, 302);
     assert.equal(done.headers.get('location'), `${base}/home?sub=${double.sub}`);
-    assert.match(done.headers.get('set-cookie')!, /^singpass_login=; Max-Age=0/);
+    assert.match(done.headers.get('set-cookie')!, /^singpass_login=[\w.-]+; Max-Age=3600/, 'the finished-login marker');
     assert.deepEqual(await (await fetch(`${base}/auth/jwks`)).json(), client.jwks());
   });
 });

@@ -34,11 +34,13 @@ export interface NodeLikeResponse {
 
 /** Options of {@link expressLoginHandlers}. */
 export interface ExpressLoginOptions<Req extends NodeLikeRequest, Res extends NodeLikeResponse> {
-  /** Called with the logged-in user; the login cookie's deletion is already set on `res`. */
+  /** Called with the logged-in user; the login cookie's replacement (a finished-login marker) is already set on `res`. */
   onSuccess(result: LoginResult, req: Req, res: Res): unknown;
   /**
-   * Called when a login fails (the cookie's deletion is already set). Default: SDK errors answer
-   * 400 with the error code and hint (never text from the redirect); others go to `next`.
+   * Called when a login fails (the cookie's deletion is already set when the failure ended this
+   * browser's login; `flow.afterError(error)` says what happened and gives its `returnTo`).
+   * Default: SDK errors answer 400 with the error code and hint (never text from the redirect);
+   * others go to `next`.
    */
   onError?(error: unknown, req: Req, res: Res, next: (err?: unknown) => void): unknown;
   /** Per-login options (scope, returnTo…) from the request, e.g. `req => ({ returnTo: req.query.next })`. */
@@ -107,7 +109,8 @@ export function expressLoginHandlers<Req extends NodeLikeRequest = NodeLikeReque
       try {
         result = await flow.finish(toWebRequest(req));
       } catch (error) {
-        if (!res.headersSent) appendSetCookie(res, flow.clearCookie);
+        const { setCookie } = flow.afterError(error);
+        if (setCookie && !res.headersSent) appendSetCookie(res, setCookie);
         await onError(error, req, res, next);
         return;
       }

@@ -14,9 +14,13 @@ import { jwksResponse, loginErrorResponse } from './web.js';
 
 /** Options of {@link nextLoginRoutes}. */
 export interface NextLoginOptions {
-  /** Builds the response once the user is logged in (the login cookie's deletion is added to it). */
+  /** Builds the response once the user is logged in (the login cookie's replacement is added to it). */
   onSuccess(result: LoginResult, request: Request): Response | Promise<Response>;
-  /** Builds the response for a failed login. Default: 400 with the error code and hint. */
+  /**
+   * Builds the response for a failed login (`flow.afterError(error)` says what happened). Default:
+   * 400 with the error code and hint. The cookie's deletion is added when the failure ended this
+   * browser's login.
+   */
   onError?(error: unknown, request: Request): Response | Promise<Response>;
   /** Per-login options from the request (scope, returnTo…). */
   startOptions?(request: Request): LoginStartOptions | undefined;
@@ -60,7 +64,9 @@ export function nextLoginRoutes(
     try {
       result = await flow.finish(request);
     } catch (error) {
-      return withCookie(await onError(error, request), flow.clearCookie);
+      const { setCookie } = flow.afterError(error);
+      const response = await onError(error, request);
+      return setCookie ? withCookie(response, setCookie) : response;
     }
     return withCookie(await options.onSuccess(result, request), result.setCookie);
   };
